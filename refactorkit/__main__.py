@@ -1,0 +1,3 @@
+from refactorkit.cli import main
+
+main()

@@ -1,0 +1,180 @@
+"""Which module belongs to which Django app, found statically from the scan facts.
+
+Apps come from `AppConfig` subclasses and from `INSTALLED_APPS` in settings modules; only
+when neither names an app of the project, from packages holding `models.py` or `apps.py`.
+Modules outside every app are grouped into plain packages; a project without Django is
+made of packages only.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from refactorkit.scan.facts import FileFacts
+
+DJANGO_DEFAULT_USER_MODEL = "auth.User"
+# Labels that stay resolvable when the analysed code is a library with no settings of its own.
+DJANGO_CONTRIB_APPS = (
+    "admin",
+    "admindocs",
+    "auth",
+    "contenttypes",
+    "flatpages",
+    "gis",
+    "humanize",
+    "messages",
+    "postgres",
+    "redirects",
+    "sessions",
+    "sitemaps",
+    "sites",
+    "staticfiles",
+    "syndication",
+)
+
+
+class UnitKind(str, enum.Enum):
+    APP = "app"  # a Django app of the project
+    PACKAGE = "package"  # project code outside every app (or a project without Django)
+    EXTERNAL = "external"  # a Django app that is not part of the project
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Unit:
+    """A node of the app graph."""
+
+    name: str
+    label: str
+    kind: UnitKind
+
+
+class AppRegistry:
+    """Answers which unit a module or a Django label belongs to; built by `find_apps`."""
+
+    __slots__ = ("_by_label", "_by_name", "_module_units", "auth_user_model", "is_django", "units")
+
+    def __init__(
+        self,
+        units: tuple[Unit, ...],
+        module_units: dict[str, Unit],
+        *,
+        is_django: bool,
+        auth_user_model: str,
+    ) -> None:
+        self.units = units
+        self.is_django = is_django
+        self.auth_user_model = auth_user_model
+        self._module_units = module_units
+        self._by_name = {u.name: u for u in units}
+        self._by_label: dict[str, Unit] = {}
+        for unit in units:
+            current = self._by_label.get(unit.label)
+            # A project app wins a label over an external app that would carry it.
+            if unit.kind is not UnitKind.PACKAGE and (
+                current is None or current.kind is UnitKind.EXTERNAL
+            ):
+                self._by_label[unit.label] = unit
+
+    def unit_of(self, module: str) -> Unit:
+        """The app holding a project module, or the plain package group it falls in."""
+        return self._module_units[module]
+
+    def by_label(self, label: str) -> Unit | None:
+        return self._by_label.get(label)
+
+    def external_of(self, dotted: str) -> Unit | None:
+        """The external app a dotted path outside the project points into, if any."""
+        parts = dotted.split(".")
+        for end in range(len(parts), 0, -1):
+            unit = self._by_name.get(".".join(parts[:end]))
+            if unit is not None and unit.kind is UnitKind.EXTERNAL:
+                return unit
+        return None
+
+
+def find_apps(files: Iterable[FileFacts], group_depth: int | None) -> AppRegistry:
+    files = list(files)
+    modules = {f.module for f in files}
+    packages = _packages(modules)
+    apps: dict[str, Unit] = {}
+    config_classes: dict[str, str] = {}
+    for facts in files:
+        for config in facts.app_configs:
+            package = config.name or facts.module.rpartition(".")[0]
+            config_classes[f"{facts.module}.{config.class_name}"] = package
+            if package in packages:
+                label = config.label or package.rsplit(".", 1)[-1]
+                apps[package] = Unit(package, label, UnitKind.APP)
+    settings = [f.settings for f in files if f.settings is not None]
+    externals: dict[str, Unit] = {}
+    for entry in (e for s in settings for e in s.installed_apps):
+        package = config_classes.get(entry, entry)
+        if package in packages:
+            apps.setdefault(package, Unit(package, package.rsplit(".", 1)[-1], UnitKind.APP))
+        elif package not in modules:
+            name = _external_package(package)
+            externals.setdefault(name, Unit(name, name.rsplit(".", 1)[-1], UnitKind.EXTERNAL))
+    if not apps:
+        # No AppConfig and no INSTALLED_APPS: guess apps from Django's file conventions.
+        for module in modules:
+            parent, _, leaf = module.rpartition(".")
+            if leaf in ("models", "apps") and parent in packages:
+                apps.setdefault(parent, Unit(parent, parent.rsplit(".", 1)[-1], UnitKind.APP))
+    for label in DJANGO_CONTRIB_APPS:
+        name = f"django.contrib.{label}"
+        if name not in apps and not any(u.label == label for u in apps.values()):
+            externals.setdefault(name, Unit(name, label, UnitKind.EXTERNAL))
+    is_django = bool(settings or apps)
+    depths = _group_depths(modules, apps, group_depth)
+    auth_user_model = next(
+        (s.auth_user_model for s in settings if s.auth_user_model), DJANGO_DEFAULT_USER_MODEL
+    )
+    module_units = {m: _unit_of(m, apps, depths, packages) for m in modules}
+    units = tuple(sorted({*apps.values(), *externals.values(), *module_units.values()}))
+    return AppRegistry(units, module_units, is_django=is_django, auth_user_model=auth_user_model)
+
+
+def _packages(modules: set[str]) -> set[str]:
+    """Module names that are packages: those with a submodule."""
+    return {m.rpartition(".")[0] for m in modules if "." in m}
+
+
+def _external_package(entry: str) -> str:
+    """`django.contrib.auth.apps.AuthConfig` -> `django.contrib.auth`."""
+    parts = entry.split(".")
+    if len(parts) > 2 and parts[-2] == "apps" and parts[-1][:1].isupper():
+        return ".".join(parts[:-2])
+    return entry
+
+
+def _group_depths(
+    modules: set[str], apps: dict[str, Unit], configured: int | None
+) -> dict[str, int]:
+    """Group plain code as deep as the project's shallowest app in the same top package."""
+    tops = {m.split(".")[0] for m in modules}
+    depths: dict[str, int] = {}
+    for top in tops:
+        if configured is not None:
+            depths[top] = configured
+            continue
+        app_depths = [a.count(".") + 1 for a in apps if a.split(".")[0] == top]
+        depths[top] = min(app_depths, default=1)
+    return depths
+
+
+def _unit_of(
+    module: str, apps: dict[str, Unit], depths: dict[str, int], packages: set[str]
+) -> Unit:
+    parts = module.split(".")
+    for end in range(len(parts), 0, -1):
+        app = apps.get(".".join(parts[:end]))
+        if app is not None:
+            return app
+    depth = min(depths.get(parts[0], 1), len(parts))
+    name = ".".join(parts[:depth])
+    if name not in packages and depth > 1:
+        # A plain module at the grouping depth joins its package's group.
+        name = ".".join(parts[: depth - 1])
+    return Unit(name, name.rsplit(".", 1)[-1], UnitKind.PACKAGE)

@@ -1,0 +1,1 @@
+"""Module and app dependency graphs (networkx) and the metrics read off them."""

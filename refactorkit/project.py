@@ -1,0 +1,231 @@
+"""Find the analysed project's source roots and Python modules, without importing anything."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from refactorkit.config import Config
+from refactorkit.diagnostics import Diagnostic
+from refactorkit.errors import ConfigError, ProjectNotFoundError
+
+# Folders that never hold the project's own code.
+PRUNED_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".venv",
+        "venv",
+        ".env",
+        "env",
+        "node_modules",
+        "build",
+        "dist",
+        "__pycache__",
+        ".tox",
+        ".nox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".eggs",
+        "site-packages",
+        "htmlcov",
+        ".refactorkit",
+        ".grimp_cache",
+        ".idea",
+        ".vscode",
+    }
+)
+MANAGE_PY_SEARCH_DEPTH = 3
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One Python module of the project."""
+
+    module: str
+    path: Path
+    relpath: str
+    is_package: bool
+    package_root: str | None  # top-level package holding it; None for a top-level module
+
+
+@dataclass(frozen=True, slots=True)
+class TopPackage:
+    """A top-level package under a source root (regular or namespace)."""
+
+    name: str
+    directory: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    path: Path
+    roots: tuple[Path, ...]
+    files: tuple[SourceFile, ...]
+    packages: tuple[TopPackage, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    def relpath(self, path: Path) -> str:
+        return _rel(path, self.path)
+
+
+def discover(path: Path, config: Config) -> Project:
+    """List the modules of the project at `path`."""
+    path = path.resolve()
+    if not path.exists():
+        raise ProjectNotFoundError(str(path), "the path does not exist.")
+    if path.is_file():
+        raise ProjectNotFoundError(str(path), "the path is a file; give the project's folder.")
+    roots, only = _source_roots(path, config)
+    walker = _Walker(path, config.exclude)
+    for root in roots:
+        walker.walk_root(root, only)
+    if not walker.files:
+        raise ProjectNotFoundError(str(path), "no Python modules were found under it.")
+    files = tuple(sorted(walker.files, key=lambda f: f.module))
+    return Project(
+        path=path,
+        roots=roots,
+        files=files,
+        packages=tuple(sorted(walker.packages, key=lambda p: p.name)),
+        diagnostics=tuple(sorted(walker.diagnostics)),
+    )
+
+
+def _source_roots(path: Path, config: Config) -> tuple[tuple[Path, ...], str | None]:
+    if config.source_roots:
+        roots = tuple((path / r).resolve() for r in config.source_roots)
+        for root in roots:
+            if not root.is_dir():
+                raise ConfigError(
+                    config.source or str(path / "pyproject.toml"),
+                    f"source root {_rel(root, path)!r} is not a folder.",
+                )
+        return roots, None
+    if (path / "__init__.py").is_file():
+        # The path is a package itself (e.g. an installed library): analyse just that package.
+        return (path.parent,), path.name
+    src = path / "src"
+    if src.is_dir() and any(_is_package_dir(p) for p in src.iterdir()):
+        return (src,), None
+    if (path / "manage.py").is_file() or any(_is_package_dir(p) for p in path.iterdir()):
+        return (path,), None
+    found = sorted(_find_manage_py(path, MANAGE_PY_SEARCH_DEPTH))
+    return (tuple(found) if found else (path,)), None
+
+
+def _is_package_dir(path: Path) -> bool:
+    return path.is_dir() and (path / "__init__.py").is_file() and not _pruned(path)
+
+
+def _find_manage_py(path: Path, depth: int) -> Iterator[Path]:
+    if depth == 0:
+        return
+    for child in sorted(path.iterdir()):
+        if child.is_dir() and not _pruned(child):
+            if (child / "manage.py").is_file():
+                yield child
+            else:
+                yield from _find_manage_py(child, depth - 1)
+
+
+def _pruned(directory: Path) -> bool:
+    return (
+        directory.name in PRUNED_DIRS
+        or directory.name.endswith(".egg-info")
+        or (directory / "pyvenv.cfg").exists()
+    )
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+class _Walker:
+    """Collects modules the way the import system would find them."""
+
+    def __init__(self, project_dir: Path, exclude: tuple[str, ...]) -> None:
+        self.project_dir = project_dir
+        self.exclude = exclude
+        self.files: list[SourceFile] = []
+        self.packages: list[TopPackage] = []
+        self.diagnostics: list[Diagnostic] = []
+        self._seen: set[str] = set()
+
+    def excluded(self, path: Path, is_dir: bool) -> bool:
+        rel = _rel(path, self.project_dir)
+        candidates = (rel, rel + "/") if is_dir else (rel,)
+        return any(fnmatch.fnmatch(c, pat) for c in candidates for pat in self.exclude)
+
+    def walk_root(self, root: Path, only: str | None) -> None:
+        for entry in sorted(os.scandir(root), key=lambda e: e.name):
+            child = Path(entry.path)
+            if only is not None and entry.name != only:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if _pruned(child) or self.excluded(child, is_dir=True):
+                    continue
+                if not entry.name.isidentifier():
+                    self._report_unimportable(child, "its folder name is not a valid package name")
+                    continue
+                if self._walk_package(child, entry.name, entry.name):
+                    self.packages.append(TopPackage(entry.name, child))
+            elif _is_module_file(entry.name) and not self.excluded(child, is_dir=False):
+                self._add(child, entry.name[:-3], is_package=False, package_root=None)
+
+    def _walk_package(self, directory: Path, dotted: str, top: str) -> bool:
+        """Add the modules under `directory`; return whether it held any."""
+        # A folder without __init__.py is still importable (PEP 420), also inside a package.
+        found = False
+        for entry in sorted(os.scandir(directory), key=lambda e: e.name):
+            child = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                if _pruned(child) or self.excluded(child, is_dir=True):
+                    continue
+                if not entry.name.isidentifier():
+                    self._report_unimportable(child, "its folder name is not a valid package name")
+                    continue
+                found |= self._walk_package(child, f"{dotted}.{entry.name}", top)
+            elif _is_module_file(entry.name) and not self.excluded(child, is_dir=False):
+                stem = entry.name[:-3]
+                is_init = stem == "__init__"
+                module = dotted if is_init else f"{dotted}.{stem}"
+                self._add(child, module, is_package=is_init, package_root=top)
+                found = True
+            elif entry.name.endswith(".py") and entry.is_file():
+                self._report_unimportable(child, "its file name is not a valid module name")
+        return found
+
+    def _add(self, path: Path, module: str, *, is_package: bool, package_root: str | None) -> None:
+        rel = _rel(path, self.project_dir)
+        if module in self._seen:
+            self.diagnostics.append(
+                Diagnostic(rel, 0, f"skipped: module {module} is already defined by another file.")
+            )
+            return
+        self._seen.add(module)
+        self.files.append(SourceFile(module, path, rel, is_package, package_root))
+
+    def _report_unimportable(self, directory: Path, why: str) -> None:
+        count = sum(1 for _ in _python_files_under(directory))
+        if count:
+            rel = _rel(directory, self.project_dir)
+            self.diagnostics.append(Diagnostic(rel, 0, f"skipped {count} Python file(s): {why}."))
+
+
+def _is_module_file(name: str) -> bool:
+    return name.endswith(".py") and name[:-3].isidentifier()
+
+
+def _python_files_under(directory: Path) -> Iterator[str]:
+    for _, dirnames, filenames in os.walk(directory):
+        dirnames[:] = [d for d in dirnames if d not in PRUNED_DIRS]
+        yield from (name for name in filenames if name.endswith(".py"))

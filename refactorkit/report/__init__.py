@@ -1,0 +1,1 @@
+"""Render one `Analysis` as JSON, terminal text or HTML."""

@@ -1,0 +1,1 @@
+"""Turn every Python file of the project into facts, statically."""

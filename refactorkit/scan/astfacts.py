@@ -1,0 +1,367 @@
+"""One `ast` pass over a file: its imports with their context, and its Django facts.
+
+Only files that a cheap text search flags are parsed (see `needs_ast`); the others get
+their imports from grimp, which is much faster than parsing them here.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from refactorkit.scan.facts import AppConfigFact, Reference, RefKind, SettingsFact
+
+RELATION_FIELDS = frozenset(
+    {
+        "ForeignKey",
+        "OneToOneField",
+        "ManyToManyField",
+        "ForeignObject",
+        "ParentalKey",
+        "ParentalManyToManyField",
+    }
+)
+_INDENTED_IMPORT = re.compile(rb"^[ \t]+(?:import|from)[ \t]", re.MULTILINE)
+_DJANGO_WORDS = re.compile(
+    rb"ForeignKey|OneToOneField|ManyToManyField|ForeignObject|ParentalKey|get_model|include\("
+    rb"|patch|sender|AppConfig|INSTALLED_APPS|AUTH_USER_MODEL|import_string"
+)
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
+_SETTINGS_ASSIGN = re.compile(rb"^(?:INSTALLED_APPS|MIDDLEWARE|ROOT_URLCONF)\s*\+?=", re.MULTILINE)
+MAX_EVIDENCE_CHARS = 200
+
+
+def is_settings_module(module: str, source: bytes) -> bool:
+    parts = module.split(".")
+    return (
+        parts[-1].startswith("settings")
+        or (len(parts) > 1 and parts[-2] == "settings")
+        or _SETTINGS_ASSIGN.search(source) is not None
+    )
+
+
+def needs_ast(source: bytes, *, is_settings: bool) -> bool:
+    """Whether a file may hold facts that only an `ast` pass finds."""
+    return (
+        is_settings
+        or _INDENTED_IMPORT.search(source) is not None
+        or _DJANGO_WORDS.search(source) is not None
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AstFacts:
+    references: tuple[Reference, ...]
+    app_configs: tuple[AppConfigFact, ...]
+    settings: SettingsFact | None
+
+
+def extract(
+    tree: ast.Module, text: str, module: str, *, is_package: bool, is_settings: bool
+) -> AstFacts:
+    visitor = _Visitor(text.splitlines(), module, is_package)
+    visitor.visit(tree)
+    settings = None
+    if is_settings:
+        settings = _settings_facts(tree, visitor)
+    return AstFacts(tuple(visitor.refs), tuple(visitor.app_configs), settings)
+
+
+def resolve_relative(module: str, is_package: bool, level: int, name: str | None) -> str | None:
+    """The absolute module a `from ... import` names, or None when it climbs above the root."""
+    if level == 0:
+        return name
+    package = module if is_package else module.rpartition(".")[0]
+    parts = package.split(".") if package else []
+    if level - 1 > len(parts) or (level - 1 == len(parts) and not name):
+        return None
+    base = parts[: len(parts) - (level - 1)]
+    return ".".join([*base, name] if name else base) or None
+
+
+class _Visitor(ast.NodeVisitor):
+    def __init__(self, lines: list[str], module: str, is_package: bool) -> None:
+        self.lines = lines
+        self.module = module
+        self.is_package = is_package
+        self.kind = RefKind.IMPORT
+        self.bindings: dict[str, str] = {}
+        self.refs: list[Reference] = []
+        self.app_configs: list[AppConfigFact] = []
+
+    def add(self, node: ast.AST, kind: RefKind, target: str, *, is_label: bool = False) -> None:
+        line = getattr(node, "lineno", 0)
+        text = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+        self.refs.append(Reference(line, kind, target, text[:MAX_EVIDENCE_CHARS], is_label))
+
+    # -- imports ---------------------------------------------------------------------------
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self.add(node, self.kind, alias.name)
+            if alias.asname:
+                self.bindings[alias.asname] = alias.name
+            else:
+                first = alias.name.split(".")[0]
+                self.bindings[first] = first
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        base = resolve_relative(self.module, self.is_package, node.level, node.module)
+        if base is None:
+            return
+        for alias in node.names:
+            if alias.name == "*":
+                self.add(node, self.kind, base)
+                continue
+            target = f"{base}.{alias.name}"
+            self.add(node, self.kind, target)
+            self.bindings[alias.asname or alias.name] = target
+
+    def visit_If(self, node: ast.If) -> None:
+        if _is_type_checking(node.test) and self.kind is not RefKind.LAZY:
+            self.visit(node.test)
+            self._visit_body(node.body, RefKind.TYPING)
+            for stmt in node.orelse:
+                self.visit(stmt)
+        else:
+            self.generic_visit(node)
+
+    def _visit_body(self, body: list[ast.stmt], kind: RefKind) -> None:
+        outer, self.kind = self.kind, kind
+        for stmt in body:
+            self.visit(stmt)
+        self.kind = outer
+
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        # Decorators, defaults and annotations run when the def runs; the body runs later.
+        for expr in [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults]:
+            if expr is not None:
+                self.visit(expr)
+        self._visit_body(node.body, RefKind.LAZY)
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        outer, self.kind = self.kind, RefKind.LAZY
+        self.generic_visit(node)
+        self.kind = outer
+
+    # -- Django facts ----------------------------------------------------------------------
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        if any(_last_name(base) == "AppConfig" for base in node.bases):
+            values = _class_str_attrs(node)
+            self.app_configs.append(
+                AppConfigFact(node.name, values.get("name"), values.get("label"), node.lineno)
+            )
+        self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self._call(node)
+        self.generic_visit(node)
+
+    def _call(self, node: ast.Call) -> None:
+        spelled = _dotted(node.func)
+        if spelled is None:
+            return
+        last = spelled.rsplit(".", 1)[-1]
+        first_arg = _arg(node, 0, "to" if last in RELATION_FIELDS else None)
+        if last in RELATION_FIELDS:
+            self._relation(node, first_arg)
+        elif last == "get_model":
+            self._get_model(node)
+        elif last == "include" and isinstance(first_arg, str):
+            self.add(node, RefKind.URL_INCLUDE, first_arg)
+        elif last == "import_string" and isinstance(first_arg, str):
+            self.add(node, RefKind.IMPORT_STRING, first_arg)
+        elif "mock" in self._resolve(spelled):
+            self._mock_patch(node, self._resolve(spelled))
+        if last in ("receiver", "connect"):
+            self._signal(node)
+
+    def _relation(self, node: ast.Call, target: object) -> None:
+        if isinstance(target, str) and "." in target:
+            self.add(node, RefKind.MODEL_REF, target, is_label=True)
+        elif isinstance(target, ast.Attribute) and target.attr == "AUTH_USER_MODEL":
+            self.add(node, RefKind.MODEL_REF, "@AUTH_USER_MODEL", is_label=True)
+
+    def _get_model(self, node: ast.Call) -> None:
+        args = [_literal_str(a) for a in node.args[:2]]
+        if len(args) == 2 and args[0] and args[1]:
+            self.add(node, RefKind.MODEL_REF, f"{args[0]}.{args[1]}", is_label=True)
+        elif len(args) == 1 and args[0] and "." in args[0]:
+            self.add(node, RefKind.MODEL_REF, args[0], is_label=True)
+
+    def _mock_patch(self, node: ast.Call, resolved: str) -> None:
+        parts = resolved.split(".")
+        if parts[-1] == "patch" or parts[-2:] in (["patch", "dict"], ["patch", "multiple"]):
+            target = _arg(node, 0, "target")
+            if isinstance(target, str):
+                self.add(node, RefKind.MOCK_PATCH, target)
+        elif parts[-2:] == ["patch", "object"] and node.args:
+            owner = _dotted(node.args[0])
+            if owner is not None:
+                self.add(node, RefKind.MOCK_PATCH, self._resolve(owner))
+
+    def _signal(self, node: ast.Call) -> None:
+        for keyword in node.keywords:
+            if keyword.arg != "sender":
+                continue
+            value = keyword.value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                self.add(node, RefKind.SIGNAL, value.value, is_label=True)
+            else:
+                spelled = _dotted(value)
+                if spelled is not None and spelled.split(".")[0] in self.bindings:
+                    self.add(node, RefKind.SIGNAL, self._resolve(spelled))
+
+    def _resolve(self, spelled: str) -> str:
+        head, _, rest = spelled.partition(".")
+        bound = self.bindings.get(head)
+        if bound is None:
+            return spelled
+        return f"{bound}.{rest}" if rest else bound
+
+
+def _settings_facts(tree: ast.Module, visitor: _Visitor) -> SettingsFact:
+    lists: dict[str, list[str]] = {}
+    auth_user_model: str | None = None
+    for stmt in _module_level(tree.body):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            name = _last_name(stmt.targets[0])
+            values = _str_list(stmt.value, lists)
+            if name and values is not None:
+                lists[name] = values
+            if name == "AUTH_USER_MODEL":
+                auth_user_model = _literal_str(stmt.value)
+                if auth_user_model:
+                    visitor.add(stmt, RefKind.MODEL_REF, auth_user_model, is_label=True)
+        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
+            name = _last_name(stmt.target)
+            values = _str_list(stmt.value, lists)
+            if name and values is not None:
+                lists[name] = [*lists.get(name, []), *values]
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            _list_method_call(stmt.value, lists)
+    installed = tuple(dict.fromkeys(lists.get("INSTALLED_APPS", [])))
+    seen_lines = {(r.line, r.target) for r in visitor.refs}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            value = node.value
+            wanted = value in installed or _DOTTED.match(value) is not None
+            if wanted and value != auth_user_model and (node.lineno, value) not in seen_lines:
+                visitor.add(node, RefKind.SETTING, value)
+    return SettingsFact(installed, auth_user_model)
+
+
+def _module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Module-level statements, including those in `if`/`try` blocks (not in functions)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.If):
+            yield from _module_level(stmt.body)
+            yield from _module_level(stmt.orelse)
+        elif isinstance(stmt, ast.Try):
+            yield from _module_level(stmt.body)
+            yield from _module_level(stmt.orelse)
+            yield from _module_level(stmt.finalbody)
+            for handler in stmt.handlers:
+                yield from _module_level(handler.body)
+
+
+def _list_method_call(call: ast.Call, lists: dict[str, list[str]]) -> None:
+    func = call.func
+    if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
+        return
+    name, method = func.value.id, func.attr
+    if method == "append" and call.args:
+        value = _literal_str(call.args[0])
+        if value:
+            lists.setdefault(name, []).append(value)
+    elif method == "insert" and len(call.args) == 2:
+        value = _literal_str(call.args[1])
+        if value:
+            lists.setdefault(name, []).append(value)
+    elif method == "extend" and call.args:
+        values = _str_list(call.args[0], lists)
+        if values:
+            lists.setdefault(name, []).extend(values)
+
+
+def _str_list(node: ast.expr, lists: dict[str, list[str]]) -> list[str] | None:
+    """Evaluate a list/tuple of strings built from literals, names, `+` and `*` unpacking."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        out: list[str] = []
+        for element in node.elts:
+            if isinstance(element, ast.Starred):
+                inner = _str_list(element.value, lists)
+                out.extend(inner or [])
+            else:
+                value = _literal_str(element)
+                if value is not None:
+                    out.append(value)
+        return out
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _str_list(node.left, lists), _str_list(node.right, lists)
+        if left is None and right is None:
+            return None
+        return [*(left or []), *(right or [])]
+    if isinstance(node, ast.Name) and node.id in lists:
+        return list(lists[node.id])
+    if isinstance(node, ast.Call) and _last_name(node.func) in ("list", "tuple") and node.args:
+        return _str_list(node.args[0], lists)
+    return None
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return _last_name(test) == "TYPE_CHECKING"
+
+
+def _last_name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _literal_str(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _arg(node: ast.Call, index: int, keyword: str | None) -> str | ast.expr | None:
+    """A call's argument by position or keyword; string literals come back as `str`."""
+    value: ast.expr | None = node.args[index] if len(node.args) > index else None
+    if value is None and keyword is not None:
+        value = next((k.value for k in node.keywords if k.arg == keyword), None)
+    if value is None:
+        return None
+    literal = _literal_str(value)
+    return literal if literal is not None else value
+
+
+def _class_str_attrs(node: ast.ClassDef) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            name, value = _last_name(stmt.targets[0]), _literal_str(stmt.value)
+        elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            name, value = _last_name(stmt.target), _literal_str(stmt.value)
+        else:
+            continue
+        if name and value is not None:
+            values[name] = value
+    return values

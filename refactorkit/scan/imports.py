@@ -1,0 +1,106 @@
+"""The import scan of most files, done by grimp (Rust, parallel) rather than by `ast`.
+
+grimp's public `build_graph` finds packages through `importlib` (so through `sys.path` and
+whatever is already imported); refactorkit has found the files itself, so it calls grimp's
+scanner directly with them. That use of grimp is confined to this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import grimp  # noqa: F401  (importing grimp configures its scanner's file system)
+from grimp.application.ports.modulefinder import FoundPackage, ModuleFile
+from grimp.application.scanning import scan_imports
+from grimp.domain.valueobjects import DirectImport, Module
+from grimp.exceptions import SourceSyntaxError
+
+from refactorkit.project import SourceFile, TopPackage
+from refactorkit.scan.facts import Reference, RefKind
+
+_IMPORTED_NAMES = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+(.+))")
+MAX_EVIDENCE_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class GrimpScan:
+    references: dict[str, tuple[Reference, ...]]
+    syntax_errors: dict[str, tuple[int, str]]  # module -> (line, text)
+
+
+def scan_with_grimp(files: Iterable[SourceFile], packages: Iterable[TopPackage]) -> GrimpScan:
+    """Imports of each file; a file with a syntax error is reported and scanned no further."""
+    by_package: dict[str, list[SourceFile]] = {}
+    for file in files:
+        assert file.package_root is not None
+        by_package.setdefault(file.package_root, []).append(file)
+    directories = {p.name: p.directory for p in packages}
+    by_path = {str(f.path): f.module for fs in by_package.values() for f in fs}
+    syntax_errors: dict[str, tuple[int, str]] = {}
+    while True:
+        found = {
+            _found_package(name, directories[name], members)
+            for name, members in by_package.items()
+            if members
+        }
+        module_files = [m for p in found for m in p.module_files]
+        if not module_files:
+            return GrimpScan({}, syntax_errors)
+        try:
+            scanned = scan_imports(
+                module_files,
+                found_packages=found,
+                include_external_packages=True,
+                exclude_type_checking_imports=False,
+            )
+        except SourceSyntaxError as exc:
+            # grimp stops at the first broken file: note it, leave it out, scan again.
+            module = by_path.get(str(Path(exc.filename)))
+            if module is None or module in syntax_errors:
+                raise
+            syntax_errors[module] = (exc.lineno or 0, exc.text or "")
+            for name, members in by_package.items():
+                by_package[name] = [f for f in members if f.module != module]
+            continue
+        return GrimpScan(
+            {mf.module.name: _references(imports) for mf, imports in scanned.items()},
+            syntax_errors,
+        )
+
+
+def _found_package(name: str, directory: Path, members: list[SourceFile]) -> FoundPackage:
+    return FoundPackage(
+        name=name,
+        directory=str(directory),
+        module_files=frozenset(ModuleFile(module=Module(f.module), mtime=0.0) for f in members),
+    )
+
+
+def _references(imports: Iterable[DirectImport]) -> tuple[Reference, ...]:
+    refs = []
+    for direct in imports:
+        text = direct.line_contents.strip()[:MAX_EVIDENCE_CHARS]
+        target = _full_external_name(direct.imported.name, direct.line_contents)
+        refs.append(Reference(direct.line_number, RefKind.IMPORT, target, text))
+    return tuple(sorted(refs))
+
+
+def _full_external_name(imported: str, text: str) -> str:
+    """grimp squashes an external import to its top package; the line says which module."""
+    if "." in imported:
+        return imported
+    match = _IMPORTED_NAMES.match(text)
+    if match is None:
+        return imported
+    candidates = (
+        [match.group(1)]
+        if match.group(1)
+        else [part.split(" as ")[0].strip() for part in match.group(2).strip("()").split(",")]
+    )
+    for candidate in candidates:
+        if candidate == imported or candidate.startswith(imported + "."):
+            return candidate
+    return imported

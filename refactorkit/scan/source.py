@@ -1,0 +1,58 @@
+"""Read a source file once and say whether its bytes can be analysed."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from dataclasses import dataclass
+
+from refactorkit.project import SourceFile
+
+_DEFINITION = re.compile(rb"^(?:async[ \t]+def|def|class)[ \t]", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceText:
+    file: SourceFile
+    data: bytes
+    lines: int
+    definitions: int
+    utf8: bool  # False: decodable only through its PEP 263 coding cookie
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    file: SourceFile
+    reason: str
+
+
+def read_source(file: SourceFile) -> SourceText | Unreadable:
+    try:
+        data = file.path.read_bytes()
+    except OSError as exc:
+        return Unreadable(file, f"skipped: the file cannot be read ({exc.strerror or exc}).")
+    if b"\0" in data:
+        return Unreadable(file, "skipped: the file contains NUL bytes; it is not Python source.")
+    utf8 = True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8 = False
+        if not _decodes_with_cookie(data):
+            return Unreadable(
+                file,
+                f"skipped: the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} "
+                f"at offset {exc.start}) and declares no encoding that decodes it.",
+            )
+    lines = data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
+    return SourceText(file, data, lines, len(_DEFINITION.findall(data)), utf8)
+
+
+def _decodes_with_cookie(data: bytes) -> bool:
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return False
+    return encoding.replace("_", "-").lower() not in ("utf-8", "utf-8-sig")
