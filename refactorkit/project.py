@@ -201,7 +201,13 @@ class _Walker:
                 self._add(child, module, is_package=is_init, package_root=top)
                 found = True
             elif entry.name.endswith(".py") and entry.is_file():
-                self._report_unimportable(child, "its file name is not a valid module name")
+                self.diagnostics.append(
+                    Diagnostic(
+                        _rel(child, self.project_dir),
+                        0,
+                        "skipped: its file name is not a valid module name.",
+                    )
+                )
         return found
 
     def _add(self, path: Path, module: str, *, is_package: bool, package_root: str | None) -> None:

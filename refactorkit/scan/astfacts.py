@@ -75,7 +75,7 @@ def resolve_relative(module: str, is_package: bool, level: int, name: str | None
         return name
     package = module if is_package else module.rpartition(".")[0]
     parts = package.split(".") if package else []
-    if level - 1 > len(parts) or (level - 1 == len(parts) and not name):
+    if level > len(parts):
         return None
     base = parts[: len(parts) - (level - 1)]
     return ".".join([*base, name] if name else base) or None

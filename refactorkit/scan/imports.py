@@ -31,24 +31,26 @@ class GrimpScan:
     syntax_errors: dict[str, tuple[int, str]]  # module -> (line, text)
 
 
-def scan_with_grimp(files: Iterable[SourceFile], packages: Iterable[TopPackage]) -> GrimpScan:
-    """Imports of each file; a file with a syntax error is reported and scanned no further."""
+def scan_with_grimp(
+    to_scan: Iterable[SourceFile], every_file: Iterable[SourceFile], packages: Iterable[TopPackage]
+) -> GrimpScan:
+    """Imports of each file of `to_scan`, resolved against every module of the project.
+
+    A file with a syntax error is reported and scanned no further.
+    """
     by_package: dict[str, list[SourceFile]] = {}
-    for file in files:
-        assert file.package_root is not None
-        by_package.setdefault(file.package_root, []).append(file)
+    for file in every_file:
+        if file.package_root is not None:
+            by_package.setdefault(file.package_root, []).append(file)
     directories = {p.name: p.directory for p in packages}
-    by_path = {str(f.path): f.module for fs in by_package.values() for f in fs}
+    found = {
+        _found_package(name, directories[name], members) for name, members in by_package.items()
+    }
+    pending = {f.module: f for f in to_scan}
+    by_path = {str(f.path): f.module for f in pending.values()}
     syntax_errors: dict[str, tuple[int, str]] = {}
-    while True:
-        found = {
-            _found_package(name, directories[name], members)
-            for name, members in by_package.items()
-            if members
-        }
-        module_files = [m for p in found for m in p.module_files]
-        if not module_files:
-            return GrimpScan({}, syntax_errors)
+    while pending:
+        module_files = [ModuleFile(module=Module(m), mtime=0.0) for m in sorted(pending)]
         try:
             scanned = scan_imports(
                 module_files,
@@ -59,16 +61,16 @@ def scan_with_grimp(files: Iterable[SourceFile], packages: Iterable[TopPackage])
         except SourceSyntaxError as exc:
             # grimp stops at the first broken file: note it, leave it out, scan again.
             module = by_path.get(str(Path(exc.filename)))
-            if module is None or module in syntax_errors:
+            if module is None or module not in pending:
                 raise
             syntax_errors[module] = (exc.lineno or 0, exc.text or "")
-            for name, members in by_package.items():
-                by_package[name] = [f for f in members if f.module != module]
+            del pending[module]
             continue
         return GrimpScan(
             {mf.module.name: _references(imports) for mf, imports in scanned.items()},
             syntax_errors,
         )
+    return GrimpScan({}, syntax_errors)
 
 
 def _found_package(name: str, directory: Path, members: list[SourceFile]) -> FoundPackage:

@@ -53,7 +53,7 @@ def scan_project(project: Project, config: Config) -> ScanResult:
                 unparsed[file.module] = parsed
             else:
                 diagnostics.append(_syntax_diagnostic(file.relpath, *parsed))
-    scan = scan_with_grimp((s.file for s in for_grimp.values()), project.packages)
+    scan = scan_with_grimp((s.file for s in for_grimp.values()), project.files, project.packages)
     for module, source in for_grimp.items():
         if module in scan.syntax_errors:
             line, text = unparsed.get(module) or scan.syntax_errors[module]

@@ -1,0 +1,177 @@
+"""The scan never drops a file silently: every file it cannot use is reported with a reason."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+
+from refactorkit.config import Config
+from refactorkit.project import discover
+from refactorkit.scan.runner import scan_project
+
+
+def scan(root, config: Config | None = None):
+    config = config or Config()
+    return scan_project(discover(root, config), config)
+
+
+def reasons(result) -> dict[str, str]:
+    return {d.file: d.reason for d in result.diagnostics}
+
+
+def imports_of(result, module: str) -> set[tuple[int, str, str]]:
+    facts = next(f for f in result.files if f.module == module)
+    return {(r.line, r.kind.value, r.target) for r in facts.references}
+
+
+def test_grimp_and_ast_paths_give_resolved_imports(tree):
+    root = tree(
+        {
+            "shop/__init__.py": "",
+            "shop/models.py": "X = 1\n",
+            "shop/plain.py": "from shop.models import X\nfrom . import models\nimport os\n",
+            "shop/lazy.py": "def f():\n    from shop.models import X\n",
+        }
+    )
+    result = scan(root)
+    assert result.diagnostics == ()
+    # plain.py has no indented import and no Django word: grimp reads it.
+    assert imports_of(result, "shop.plain") == {
+        (1, "import", "shop.models"),
+        (2, "import", "shop.models"),
+        (3, "import", "os"),
+    }
+    assert imports_of(result, "shop.lazy") == {(2, "lazy", "shop.models.X")}
+
+
+def test_external_imports_keep_their_full_module_name(tree):
+    root = tree(
+        {"shop/__init__.py": "", "shop/a.py": "from django.contrib.auth.models import User\n"}
+    )
+    assert imports_of(scan(root), "shop.a") == {(1, "import", "django.contrib.auth.models")}
+
+
+def test_syntax_error_is_reported_and_the_rest_is_analysed(tree):
+    root = tree(
+        {
+            "shop/__init__.py": "",
+            "shop/broken.py": "import os\ndef f(:\n    pass\n",
+            "shop/broken_too.py": "x = (\n",
+            "shop/ok.py": "from shop import models\n",
+            "shop/models.py": "",
+        }
+    )
+    result = scan(root)
+    assert [f.module for f in result.files] == ["shop", "shop.models", "shop.ok"]
+    found = reasons(result)
+    assert found["shop/broken.py"].startswith("skipped: syntax error")
+    assert found["shop/broken_too.py"].startswith("skipped: syntax error")
+    assert {d.line for d in result.diagnostics if d.file == "shop/broken.py"} == {2}
+
+
+def test_syntax_error_in_a_file_ast_must_parse(tree):
+    root = tree({"shop/__init__.py": "", "shop/t.py": "def f():\n    import os\n  x = 1\n"})
+    assert reasons(scan(root))["shop/t.py"].startswith("skipped: syntax error")
+
+
+def test_syntax_newer_than_this_python_is_read_by_grimp_and_reported(tree):
+    # PEP 758 (Python 3.14): `except` with several types and no parentheses.
+    source = (
+        "import shop.models\ntry:\n    pass\nexcept ValueError, TypeError:\n    pass\n"
+        "def f():\n    import os\n"
+    )
+    root = tree({"shop/__init__.py": "", "shop/models.py": "", "shop/new.py": source})
+    result = scan(root)
+    assert (1, "import", "shop.models") in imports_of(result, "shop.new")
+    if sys.version_info >= (3, 14):  # this Python parses it itself
+        assert "shop/new.py" not in reasons(result)
+    else:
+        assert "cannot parse this file (newer syntax?)" in reasons(result)["shop/new.py"]
+
+
+def test_non_utf8_nul_bytes_and_declared_encodings(tree):
+    root = tree(
+        {
+            "shop/__init__.py": "",
+            "shop/latin.py": b'x = "\xe9t\xe9"\n',
+            "shop/nul.py": b"import os\x00\n",
+            "shop/declared.py": b'# -*- coding: latin-1 -*-\nimport shop.nul\nx = "\xe9"\n',
+        }
+    )
+    result = scan(root)
+    found = reasons(result)
+    assert found["shop/latin.py"] == (
+        "skipped: the file is not valid UTF-8 (byte 0xe9 at offset 5) and declares no "
+        "encoding that decodes it."
+    )
+    assert found["shop/nul.py"] == "skipped: the file contains NUL bytes; it is not Python source."
+    assert "shop/declared.py" not in found
+    assert imports_of(result, "shop.declared") == {(2, "import", "shop.nul")}
+
+
+def test_a_file_that_cannot_be_read_is_reported(tree):
+    # A folder named like a module cannot be read as a file (root could read a chmod-0 file).
+    root = tree({"shop/__init__.py": ""})
+    project = discover(root, Config())
+    folder = root / "shop" / "ghost.py"
+    folder.mkdir()
+    ghost = dataclasses.replace(
+        project.files[0],
+        module="shop.ghost",
+        path=folder,
+        relpath="shop/ghost.py",
+        is_package=False,
+    )
+    result = scan_project(dataclasses.replace(project, files=(*project.files, ghost)), Config())
+    assert reasons(result)["shop/ghost.py"] == "skipped: the file cannot be read (Is a directory)."
+
+
+def test_symlink_loop_and_broken_link(tree):
+    root = tree({"shop/__init__.py": ""})
+    (root / "shop/loop.py").symlink_to(root / "shop/loop2.py")
+    (root / "shop/loop2.py").symlink_to(root / "shop/loop.py")
+    (root / "shop/dangling.py").symlink_to(root / "nowhere.py")
+    found = reasons(scan(root))
+    assert found["shop/loop.py"].startswith("skipped: the file cannot be read (")
+    assert "symbolic links" in found["shop/loop.py"]
+    assert found["shop/dangling.py"] == (
+        "skipped: the file cannot be read (No such file or directory)."
+    )
+
+
+def test_oversized_data_module_is_scanned_for_imports_only(tree):
+    data = "import shop.models\nDATA = [\n" + "    'ForeignKey',\n" * 20_000 + "]\n"
+    root = tree({"shop/__init__.py": "", "shop/models.py": "", "shop/data.py": data})
+    result = scan(root, Config(max_file_bytes=100_000))
+    assert imports_of(result, "shop.data") == {(1, "import", "shop.models")}
+    assert reasons(result)["shop/data.py"].startswith("large file (0.4 MB, over the 0.1 MB limit)")
+
+
+def test_top_level_modules_outside_packages_are_parsed(tree):
+    root = tree({"manage.py": "import shop.models\n", "shop/__init__.py": "", "shop/models.py": ""})
+    assert imports_of(scan(root), "manage") == {(1, "import", "shop.models")}
+
+
+def test_facts_count_lines_and_top_level_definitions(tree):
+    root = tree(
+        {
+            "shop/__init__.py": "",
+            "shop/m.py": "class A:\n    def f(self): ...\ndef g(): ...\nasync def h(): ...\nx = 1",
+        }
+    )
+    facts = next(f for f in scan(root).files if f.module == "shop.m")
+    assert (facts.lines, facts.definitions) == (5, 3)
+
+
+def test_grimp_resolves_against_modules_that_ast_parses(tree):
+    # lazy.py goes through ast (indented import); plain.py through grimp, which must still
+    # know lazy.py exists to resolve the relative import to it rather than to the package.
+    root = tree(
+        {
+            "shop/__init__.py": "",
+            "shop/sub/__init__.py": "",
+            "shop/sub/plain.py": "from ..lazy import helper\n",
+            "shop/lazy.py": "def helper():\n    import os\n",
+        }
+    )
+    assert imports_of(scan(root), "shop.sub.plain") == {(1, "import", "shop.lazy")}

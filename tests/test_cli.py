@@ -1,0 +1,82 @@
+"""The command line through click's runner: output, files written and documented exit codes."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from refactorkit.cli import cli
+
+PROJECT = {
+    "shop/__init__.py": "",
+    "shop/models.py": "import billing.models\n",
+    "billing/__init__.py": "",
+    "billing/models.py": "def f():\n    import shop.models\n",
+}
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_text_output(tree):
+    root = tree(PROJECT)
+    result = run("analyze", str(root))
+    assert result.exit_code == 0, result.output
+    assert "2 apps, 0 other package groups, 4 modules" in result.output
+    assert "billing <-> shop: 1 + 1 = 2" in result.output
+    assert "shop/models.py:1 [import] import billing.models" in result.output
+
+
+def test_json_to_file_is_versioned_and_stable(tree, tmp_path):
+    root = tree(PROJECT)
+    out = tmp_path / "analysis.json"
+    result = run("analyze", str(root), "--format", "json", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    first = out.read_text()
+    document = json.loads(first)
+    assert document["schema_version"] == 1
+    assert document["summary"]["cycle_groups"] == 1
+    assert [(e["source"], e["target"], e["kinds"]) for e in document["edges"]] == [
+        ("billing", "shop", [["lazy", 1]]),
+        ("shop", "billing", [["import", 1]]),
+    ]
+    assert run("analyze", str(root), "--format", "json", "-o", str(out)).exit_code == 0
+    assert out.read_text() == first
+
+
+def test_missing_path_is_a_usage_error_in_one_line(tmp_path):
+    result = run("analyze", str(tmp_path / "nope"))
+    assert result.exit_code == 2
+    assert result.output == f"Error: Cannot analyse {tmp_path / 'nope'}: the path does not exist.\n"
+
+
+def test_bad_configuration_exits_2_naming_the_file(tree):
+    root = tree({**PROJECT, "pyproject.toml": "[tool.refactorkit]\nbogus = 1\n"})
+    result = run("analyze", str(root))
+    assert result.exit_code == 2
+    assert "Invalid configuration in" in result.output
+    assert "pyproject.toml: unknown key 'bogus'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_debug_shows_the_traceback(tree):
+    root = tree({**PROJECT, "pyproject.toml": "[tool.refactorkit]\nbogus = 1\n"})
+    result = run("--debug", "analyze", str(root))
+    assert result.exit_code == 1  # the exception propagates instead of being mapped
+    assert result.exception is not None
+    assert "unknown key 'bogus'" in str(result.exception)
+
+
+def test_unknown_format_is_a_usage_error(tree):
+    result = run("analyze", str(tree(PROJECT)), "--format", "xml")
+    assert result.exit_code == 2
+    assert "Invalid value for '--format'" in result.output
+
+
+def test_warnings_do_not_fail_the_run(tree):
+    root = tree({**PROJECT, "shop/broken.py": "def (:\n"})
+    result = run("analyze", str(root))
+    assert result.exit_code == 0
+    assert "shop/broken.py:1: skipped: syntax error" in result.output
