@@ -59,6 +59,7 @@ class AppRegistry:
         self,
         units: tuple[Unit, ...],
         module_units: dict[str, Unit],
+        label_aliases: dict[str, str],
         *,
         is_django: bool,
         auth_user_model: str,
@@ -76,6 +77,8 @@ class AppRegistry:
                 current is None or current.kind is UnitKind.EXTERNAL
             ):
                 self._by_label[unit.label] = unit
+        for label, package in label_aliases.items():
+            self._by_label.setdefault(label, self._by_name[package])
 
     def unit_of(self, module: str) -> Unit:
         """The app holding a project module, or the plain package group it falls in."""
@@ -99,14 +102,17 @@ def find_apps(files: Iterable[FileFacts], group_depth: int | None) -> AppRegistr
     modules = {f.module for f in files}
     packages = _packages(modules)
     apps: dict[str, Unit] = {}
+    aliases: dict[str, str] = {}  # every label any AppConfig gives a package -> that package
     config_classes: dict[str, str] = {}
-    for facts in files:
+    for facts in sorted(files, key=lambda f: (not f.module.endswith(".apps"), f.module)):
         for config in facts.app_configs:
             package = config.name or facts.module.rpartition(".")[0]
             config_classes[f"{facts.module}.{config.class_name}"] = package
             if package in packages:
                 label = config.label or package.rsplit(".", 1)[-1]
-                apps[package] = Unit(package, label, UnitKind.APP)
+                # The package's own apps.py gives its default label; other configs add aliases.
+                apps.setdefault(package, Unit(package, label, UnitKind.APP))
+                aliases.setdefault(label, package)
     settings = [f.settings for f in files if f.settings is not None]
     externals: dict[str, Unit] = {}
     for entry in (e for s in settings for e in s.installed_apps):
@@ -133,7 +139,13 @@ def find_apps(files: Iterable[FileFacts], group_depth: int | None) -> AppRegistr
     )
     module_units = {m: _unit_of(m, apps, depths, packages) for m in modules}
     units = tuple(sorted({*apps.values(), *externals.values(), *module_units.values()}))
-    return AppRegistry(units, module_units, is_django=is_django, auth_user_model=auth_user_model)
+    return AppRegistry(
+        units,
+        module_units,
+        aliases,
+        is_django=is_django,
+        auth_user_model=auth_user_model,
+    )
 
 
 def _packages(modules: set[str]) -> set[str]:

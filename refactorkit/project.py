@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ PRUNED_DIRS = frozenset(
     }
 )
 MANAGE_PY_SEARCH_DEPTH = 3
+_MODULE_STEM = re.compile(r"\w+", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +230,8 @@ class _Walker:
 
 
 def _is_module_file(name: str) -> bool:
-    return name.endswith(".py") and name[:-3].isidentifier()
+    # `\w+` rather than an identifier: importlib imports Django's `0001_initial` migrations.
+    return name.endswith(".py") and _MODULE_STEM.fullmatch(name[:-3]) is not None
 
 
 def _python_files_under(directory: Path) -> Iterator[str]:
