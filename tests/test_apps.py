@@ -113,3 +113,21 @@ def test_plain_python_project_uses_top_level_packages_and_configurable_depth(tre
     assert deeper.unit_of("lib.io.read").name == "lib.io"
     # A plain module at the grouping depth belongs to its package's group.
     assert deeper.unit_of("lib.core").name == "lib"
+
+
+def test_other_app_configs_of_a_package_add_label_aliases(tree):
+    files = {
+        **DJANGO_PROJECT,
+        "tests/__init__.py": "",
+        "tests/configs.py": """\
+            from django.apps import AppConfig
+            class RenamedCore(AppConfig):
+                name = "core"
+                label = "legacycore"
+        """,
+    }
+    registry = registry_of(tree(files))
+    core = registry.by_label("shopcore")
+    assert core is not None
+    assert core.label == "shopcore"  # the package's own apps.py gives the default label
+    assert registry.by_label("legacycore") == core

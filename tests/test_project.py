@@ -111,3 +111,18 @@ def test_nonexistent_file_and_empty_paths(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ProjectNotFoundError, match="no Python modules"):
         discover(tmp_path / "empty", Config())
+
+
+def test_digit_named_migrations_are_modules(tree):
+    root = tree(
+        {
+            "shop/__init__.py": "",
+            "shop/migrations/__init__.py": "",
+            "shop/migrations/0001_initial.py": "",
+        }
+    )
+    assert modules(discover(root, Config())) == [
+        "shop",
+        "shop.migrations",
+        "shop.migrations.0001_initial",
+    ]

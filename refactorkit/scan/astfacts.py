@@ -149,12 +149,20 @@ class _Visitor(ast.NodeVisitor):
 
     # -- Django facts ----------------------------------------------------------------------
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        if any(_last_name(base) == "AppConfig" for base in node.bases):
+        if any(self._is_app_config_base(base) for base in node.bases):
             values = _class_str_attrs(node)
             self.app_configs.append(
                 AppConfigFact(node.name, values.get("name"), values.get("label"), node.lineno)
             )
         self.generic_visit(node)
+
+    def _is_app_config_base(self, base: ast.expr) -> bool:
+        # Apps often subclass a library's config (`class SearchConfig(ModelSearchAppConfig)`);
+        # in an `apps` module any `...Config` base is taken for one.
+        name = _last_name(base) or ""
+        return name.endswith("AppConfig") or (
+            self.module.endswith(".apps") and name.endswith("Config")
+        )
 
     def visit_Call(self, node: ast.Call) -> None:
         self._call(node)

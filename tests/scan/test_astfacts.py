@@ -298,3 +298,21 @@ def test_settings_detection_and_prefilter():
 def test_evidence_text_is_the_stripped_source_line():
     found = facts_of("def f():\n    from   a.b import  c   # why\n")
     assert [r.text for r in found.references] == ["from   a.b import  c   # why"]
+
+
+def test_app_configs_subclassing_a_library_config():
+    source = """\
+        from modelsearch.apps import ModelSearchAppConfig
+        class SearchConfig(ModelSearchAppConfig):
+            name = "site.search"
+            label = "sitesearch"
+        class ExtraConfig(BaseConfig):
+            name = "site.extra"
+        """
+    in_apps = facts_of(source, module="site.search.apps").app_configs
+    assert [(c.name, c.label) for c in in_apps] == [
+        ("site.search", "sitesearch"),
+        ("site.extra", None),
+    ]
+    elsewhere = facts_of(source, module="site.search.helpers").app_configs
+    assert [(c.name, c.label) for c in elsewhere] == [("site.search", "sitesearch")]
