@@ -41,3 +41,15 @@ class ProjectNotFoundError(UsageError):
 
     def __str__(self) -> str:
         return f"Cannot analyse {self.path}: {self.reason}"
+
+
+class BaselineError(UsageError):
+    """A `--baseline` file is not a JSON report of a supported schema."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"Invalid baseline {self.path}: {self.reason}"

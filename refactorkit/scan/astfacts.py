@@ -28,6 +28,7 @@ _DJANGO_WORDS = re.compile(
     rb"ForeignKey|OneToOneField|ManyToManyField|ForeignObject|ParentalKey|get_model|include\("
     rb"|patch|sender|AppConfig|INSTALLED_APPS|AUTH_USER_MODEL|import_string"
 )
+_DJANGO_WORDS_TEXT = re.compile(_DJANGO_WORDS.pattern.decode())
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
 _SETTINGS_ASSIGN = re.compile(rb"^(?:INSTALLED_APPS|MIDDLEWARE|ROOT_URLCONF)\s*\+?=", re.MULTILINE)
 MAX_EVIDENCE_CHARS = 200
@@ -62,7 +63,7 @@ def extract(
     tree: ast.Module, text: str, module: str, *, is_package: bool, is_settings: bool
 ) -> AstFacts:
     visitor = _Visitor(text.splitlines(), module, is_package)
-    visitor.visit(tree)
+    visitor.run(tree)
     settings = None
     if is_settings:
         settings = _settings_facts(tree, visitor)
@@ -81,80 +82,110 @@ def resolve_relative(module: str, is_package: bool, level: int, name: str | None
     return ".".join([*base, name] if name else base) or None
 
 
-class _Visitor(ast.NodeVisitor):
+class _Visitor:
+    """Walks statements only, which is enough for imports and their context; expressions are
+    searched for Django calls only where a line holds one of the words that such calls need
+    (a full `ast.NodeVisitor` pass costs more than the parse itself)."""
+
     def __init__(self, lines: list[str], module: str, is_package: bool) -> None:
         self.lines = lines
         self.module = module
         self.is_package = is_package
-        self.kind = RefKind.IMPORT
+        self.hot_lines = frozenset(
+            number for number, line in enumerate(lines, 1) if _DJANGO_WORDS_TEXT.search(line)
+        )
         self.bindings: dict[str, str] = {}
         self.refs: list[Reference] = []
         self.app_configs: list[AppConfigFact] = []
+        self._hot: list[ast.AST] = []
+
+    def run(self, tree: ast.Module) -> None:
+        self._statements(tree.body, RefKind.IMPORT)
+        for node in self._hot:
+            for sub in ast.walk(node):
+                if isinstance(sub, ast.Call):
+                    self._call(sub)
 
     def add(self, node: ast.AST, kind: RefKind, target: str, *, is_label: bool = False) -> None:
         line = getattr(node, "lineno", 0)
         text = self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
         self.refs.append(Reference(line, kind, target, text[:MAX_EVIDENCE_CHARS], is_label))
 
-    # -- imports ---------------------------------------------------------------------------
-    def visit_Import(self, node: ast.Import) -> None:
+    def _statements(self, body: list[ast.stmt], kind: RefKind) -> None:
+        for stmt in body:
+            if isinstance(stmt, ast.Import):
+                self._import(stmt, kind)
+            elif isinstance(stmt, ast.ImportFrom):
+                self._import_from(stmt, kind)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                # Decorators and defaults run when the def runs; the body runs later.
+                self._expressions([*stmt.decorator_list, *stmt.args.defaults])
+                self._statements(stmt.body, RefKind.LAZY)
+            elif isinstance(stmt, ast.ClassDef):
+                self._class(stmt, kind)
+            elif isinstance(stmt, ast.If) and _is_type_checking(stmt.test):
+                inner = kind if kind is RefKind.LAZY else RefKind.TYPING
+                self._statements(stmt.body, inner)
+                self._statements(stmt.orelse, kind)
+            else:
+                self._compound(stmt, kind)
+
+    def _compound(self, stmt: ast.stmt, kind: RefKind) -> None:
+        """Recurse into the statement lists of any other statement; search its expressions."""
+        for _, value in ast.iter_fields(stmt):
+            if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+                self._statements(value, kind)
+            elif isinstance(value, list) and value and isinstance(value[0], ast.excepthandler):
+                for handler in value:
+                    self._expressions([handler.type] if handler.type else [])
+                    self._statements(handler.body, kind)
+            elif isinstance(value, list) and value and isinstance(value[0], ast.match_case):
+                for case in value:
+                    self._statements(case.body, kind)
+            elif isinstance(value, list):
+                self._expressions([v for v in value if isinstance(v, ast.AST)])
+            elif isinstance(value, ast.AST):
+                self._expressions([value])
+
+    def _expressions(self, nodes: list[ast.AST]) -> None:
+        for node in nodes:
+            first = getattr(node, "lineno", None)
+            if first is None:  # withitem, arguments, comprehension...: look at their parts
+                self._expressions(list(ast.iter_child_nodes(node)))
+                continue
+            last = getattr(node, "end_lineno", None) or first
+            if any(line in self.hot_lines for line in range(first, last + 1)):
+                self._hot.append(node)
+
+    def _import(self, node: ast.Import, kind: RefKind) -> None:
         for alias in node.names:
-            self.add(node, self.kind, alias.name)
+            self.add(node, kind, alias.name)
             if alias.asname:
                 self.bindings[alias.asname] = alias.name
             else:
                 first = alias.name.split(".")[0]
                 self.bindings[first] = first
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+    def _import_from(self, node: ast.ImportFrom, kind: RefKind) -> None:
         base = resolve_relative(self.module, self.is_package, node.level, node.module)
         if base is None:
             return
         for alias in node.names:
             if alias.name == "*":
-                self.add(node, self.kind, base)
+                self.add(node, kind, base)
                 continue
             target = f"{base}.{alias.name}"
-            self.add(node, self.kind, target)
+            self.add(node, kind, target)
             self.bindings[alias.asname or alias.name] = target
 
-    def visit_If(self, node: ast.If) -> None:
-        if _is_type_checking(node.test) and self.kind is not RefKind.LAZY:
-            self.visit(node.test)
-            self._visit_body(node.body, RefKind.TYPING)
-            for stmt in node.orelse:
-                self.visit(stmt)
-        else:
-            self.generic_visit(node)
-
-    def _visit_body(self, body: list[ast.stmt], kind: RefKind) -> None:
-        outer, self.kind = self.kind, kind
-        for stmt in body:
-            self.visit(stmt)
-        self.kind = outer
-
-    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        # Decorators, defaults and annotations run when the def runs; the body runs later.
-        for expr in [*node.decorator_list, *node.args.defaults, *node.args.kw_defaults]:
-            if expr is not None:
-                self.visit(expr)
-        self._visit_body(node.body, RefKind.LAZY)
-
-    visit_AsyncFunctionDef = visit_FunctionDef
-
-    def visit_Lambda(self, node: ast.Lambda) -> None:
-        outer, self.kind = self.kind, RefKind.LAZY
-        self.generic_visit(node)
-        self.kind = outer
-
-    # -- Django facts ----------------------------------------------------------------------
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+    def _class(self, node: ast.ClassDef, kind: RefKind) -> None:
         if any(self._is_app_config_base(base) for base in node.bases):
             values = _class_str_attrs(node)
             self.app_configs.append(
                 AppConfigFact(node.name, values.get("name"), values.get("label"), node.lineno)
             )
-        self.generic_visit(node)
+        self._expressions([*node.decorator_list, *node.bases, *node.keywords])
+        self._statements(node.body, kind)
 
     def _is_app_config_base(self, base: ast.expr) -> bool:
         # Apps often subclass a library's config (`class SearchConfig(ModelSearchAppConfig)`);
@@ -163,10 +194,6 @@ class _Visitor(ast.NodeVisitor):
         return name.endswith("AppConfig") or (
             self.module.endswith(".apps") and name.endswith("Config")
         )
-
-    def visit_Call(self, node: ast.Call) -> None:
-        self._call(node)
-        self.generic_visit(node)
 
     def _call(self, node: ast.Call) -> None:
         spelled = _dotted(node.func)

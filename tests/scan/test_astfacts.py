@@ -316,3 +316,38 @@ def test_app_configs_subclassing_a_library_config():
     ]
     elsewhere = facts_of(source, module="site.search.helpers").app_configs
     assert [(c.name, c.label) for c in elsewhere] == [("site.search", "sitesearch")]
+
+
+def test_calls_are_found_in_every_kind_of_statement():
+    refs = refs_of(
+        """\
+        from django.urls import include
+        try:
+            urls = [include("a.urls")]
+        except ImportError as exc:
+            urls = [include("b.urls")]
+        finally:
+            pass
+        for name in ["c"]:
+            urls.append(include("c.urls"))
+        while False:
+            include("d.urls")
+        match urls:
+            case []:
+                include("e.urls")
+        field = models.ForeignKey(
+            "shop.Order",
+            on_delete=None,
+        )
+        x = [include("f.urls") for _ in range(1)]
+        """
+    )
+    assert {t for _, kind, t in refs if kind == "url-include"} == {
+        "a.urls",
+        "b.urls",
+        "c.urls",
+        "d.urls",
+        "e.urls",
+        "f.urls",
+    }
+    assert (15, "model-ref", "shop.Order") in refs
