@@ -9,6 +9,7 @@ from refactorkit.graph.resolve import Dependency
 HEAVIEST_EDGES = 10
 EVIDENCE_PER_EDGE = 3
 MAX_DIAGNOSTICS = 20
+MAX_CUTS = 10
 
 
 def to_text(analysis: Analysis) -> str:
@@ -65,10 +66,11 @@ def _cycles(a: Analysis) -> str:
         lines.append(f"  #{i}: {len(group.units)} apps: {', '.join(group.units)}")
         lines.append("     one cycle through it:")
         lines.extend(f"       {_evidence(d)}" for d in group.chain)
-        cuts = ", ".join(f"{c.source} -> {c.target} ({c.weight})" for c in group.cuts)
+        cuts = ", ".join(f"{c.source} -> {c.target} ({c.weight})" for c in group.cuts[:MAX_CUTS])
+        more = f", ... and {len(group.cuts) - MAX_CUTS} more" if len(group.cuts) > MAX_CUTS else ""
         lines.append(
             f"     cutting {len(group.cuts)} edge(s) ({group.cut_weight} dependencies) "
-            f"breaks it: {cuts}"
+            f"breaks it: {cuts}{more}"
         )
     return "\n".join(lines)
 

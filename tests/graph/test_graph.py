@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from refactorkit.analysis import analyze
 from refactorkit.apps import UnitKind
@@ -167,3 +169,31 @@ def test_dsm_orders_layers_top_down_with_cycle_blocks():
         (0, 3, 0, 4),
         (0, 0, 0, 0),
     )
+
+
+node_names = st.sampled_from(["a", "b", "c", "d", "e", "f"])
+weighted_edges = st.lists(
+    st.tuples(node_names, node_names, st.integers(min_value=1, max_value=9)),
+    max_size=20,
+).map(lambda es: [(a, b, w) for a, b, w in es if a != b])
+
+
+@given(weighted_edges)
+@settings(max_examples=200, deadline=None)
+def test_cuts_of_any_graph_break_all_cycles_minimally(edges):
+    graph = _weighted(list({(a, b): (a, b, w) for a, b, w in edges}.values()))
+    cut = {(c.source, c.target) for g in cycle_groups(graph) for c in g.cuts}
+    rest = nx.DiGraph(e for e in graph.edges if e not in cut)
+    assert nx.is_directed_acyclic_graph(rest)
+    for edge in cut:
+        assert not nx.is_directed_acyclic_graph(nx.DiGraph([*rest.edges, edge]))
+
+
+@given(st.lists(st.tuples(node_names, node_names), max_size=20))
+@settings(max_examples=200, deadline=None)
+def test_propagation_cost_matches_a_plain_reachability_count(edges):
+    graph = nx.DiGraph()
+    graph.add_nodes_from(["a", "b", "c", "d", "e", "f"], external=False)
+    graph.add_edges_from((a, b) for a, b in edges if a != b)
+    reach = sum(len(nx.descendants(graph, n)) + 1 for n in graph)
+    assert propagation_cost(graph) == round(reach / 36, 4)
