@@ -53,3 +53,17 @@ class BaselineError(UsageError):
 
     def __str__(self) -> str:
         return f"Invalid baseline {self.path}: {self.reason}"
+
+
+class PlanError(UsageError):
+    """A plan file is wrong: unknown symbol, path outside the project, invalid module name..."""
+
+    def __init__(self, path: str, reason: str, line: int = 0) -> None:
+        super().__init__(path, reason, line)
+        self.path = path
+        self.reason = reason
+        self.line = line
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"Invalid plan {where}: {self.reason}"

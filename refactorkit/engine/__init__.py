@@ -1,0 +1,1 @@
+"""Plan files, applying a stage's changes atomically, journal and undo, verification."""

@@ -1,0 +1,1 @@
+"""One planner per refactoring stage: isolate, move-tests, move-code, consolidate, dry."""
