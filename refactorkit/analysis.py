@@ -7,7 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from refactorkit.apps import AppRegistry, UnitKind, find_apps
+from refactorkit.apps import UnitKind, find_apps
 from refactorkit.config import Config, load_config
 from refactorkit.diagnostics import Diagnostic
 from refactorkit.graph.build import app_graph, module_graph
@@ -26,9 +26,12 @@ from refactorkit.graph.metrics import (
     unit_edges,
     unit_metrics,
 )
-from refactorkit.graph.resolve import Unresolved, dependencies
+from refactorkit.graph.resolve import Dependency, Unresolved, dependencies
+from refactorkit.progress import Progress
 from refactorkit.project import discover
-from refactorkit.scan.runner import scan_project
+from refactorkit.scan.cache import CACHE_DIR, FactsCache, fingerprint, modules_key
+from refactorkit.scan.runner import ScanResult, scan_project
+from refactorkit.timing import Timings
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,15 +66,51 @@ class Analysis:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def analyze(path: Path, config: Config | None = None) -> Analysis:
-    """Analyse the project at `path` statically; never imports or runs it."""
-    config = config if config is not None else load_config(path)
-    project = discover(path, config)
-    scan = scan_project(project, config)
-    registry = find_apps(scan.files, config.group_depth)
-    deps, unresolved = dependencies(scan.files, registry)
-    modules = module_graph(scan.files, deps, registry)
-    apps = app_graph(modules, registry)
+def analyze(
+    path: Path,
+    config: Config | None = None,
+    *,
+    jobs: int = 1,
+    use_cache: bool = False,
+    progress: Progress | None = None,
+    timings: Timings | None = None,
+) -> Analysis:
+    """Analyse the project at `path` statically; never imports or runs it.
+
+    With `use_cache`, facts of unchanged files come from `PATH/.refactorkit/cache/`.
+    """
+    timings = timings if timings is not None else Timings()
+    with timings.phase("find files"):
+        config = config if config is not None else load_config(path)
+        project = discover(path, config)
+    cache = None
+    if use_cache:
+        cache = FactsCache.load(
+            project.path / CACHE_DIR / "scan.json",
+            fingerprint(config.max_file_bytes),
+            modules_key([f.module for f in project.files]),
+        )
+    scan = scan_project(project, config, jobs=jobs, cache=cache, progress=progress, timings=timings)
+    with timings.phase("graph"):
+        registry = find_apps(scan.files, config.group_depth)
+        deps, unresolved = dependencies(scan.files, registry)
+        modules = module_graph(scan.files, deps, registry)
+        apps = app_graph(modules, registry)
+    with timings.phase("metrics"):
+        return _analysis(
+            project.path.name, registry.is_django, scan, deps, unresolved, modules, apps
+        )
+
+
+def _analysis(
+    name: str,
+    is_django: bool,
+    scan: ScanResult,
+    deps: list[Dependency],
+    unresolved: list[Unresolved],
+    modules: nx.DiGraph[str],
+    apps: nx.DiGraph[str],
+) -> Analysis:
     units = unit_metrics(apps)
     edges = tuple(e for e in unit_edges(apps) if _internal(apps, e))
     cycles = cycle_groups(apps)
@@ -92,8 +131,8 @@ def analyze(path: Path, config: Config | None = None) -> Analysis:
         propagation_cost=propagation_cost(modules),
     )
     return Analysis(
-        project=project.path.name,
-        is_django=registry.is_django,
+        project=name,
+        is_django=is_django,
         summary=summary,
         units=units,
         edges=unit_edges(apps),
@@ -112,6 +151,3 @@ def _internal(apps: nx.DiGraph[str], edge: UnitEdge) -> bool:
 
 def _count_externals(apps: nx.DiGraph[str]) -> int:
     return sum(1 for _, d in apps.nodes(data=True) if d["kind"] is UnitKind.EXTERNAL)
-
-
-__all__ = ["Analysis", "AppRegistry", "Summary", "analyze"]

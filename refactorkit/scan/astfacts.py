@@ -7,9 +7,11 @@ their imports from grimp, which is much faster than parsing them here.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from refactorkit.scan.facts import AppConfigFact, Reference, RefKind, SettingsFact
 
@@ -32,6 +34,10 @@ _DJANGO_WORDS_TEXT = re.compile(_DJANGO_WORDS.pattern.decode())
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
 _SETTINGS_ASSIGN = re.compile(rb"^(?:INSTALLED_APPS|MIDDLEWARE|ROOT_URLCONF)\s*\+?=", re.MULTILINE)
 MAX_EVIDENCE_CHARS = 200
+# `try: ... except* ...` (3.11+) has the fields of `ast.Try`.
+_TRY_STAR: tuple[type[ast.stmt], ...] = tuple(
+    t for t in (getattr(ast, "TryStar", None),) if isinstance(t, type)
+)
 
 
 def is_settings_module(module: str, source: bytes) -> bool:
@@ -91,9 +97,9 @@ class _Visitor:
         self.lines = lines
         self.module = module
         self.is_package = is_package
-        self.hot_lines = frozenset(
+        self.hot_lines = [
             number for number, line in enumerate(lines, 1) if _DJANGO_WORDS_TEXT.search(line)
-        )
+        ]
         self.bindings: dict[str, str] = {}
         self.refs: list[Reference] = []
         self.app_configs: list[AppConfigFact] = []
@@ -119,42 +125,54 @@ class _Visitor:
                 self._import_from(stmt, kind)
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 # Decorators and defaults run when the def runs; the body runs later.
-                self._expressions([*stmt.decorator_list, *stmt.args.defaults])
+                self._expressions(*stmt.decorator_list, *stmt.args.defaults)
                 self._statements(stmt.body, RefKind.LAZY)
             elif isinstance(stmt, ast.ClassDef):
                 self._class(stmt, kind)
-            elif isinstance(stmt, ast.If) and _is_type_checking(stmt.test):
-                inner = kind if kind is RefKind.LAZY else RefKind.TYPING
-                self._statements(stmt.body, inner)
+            elif isinstance(stmt, ast.If):
+                self._if(stmt, kind)
+            elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+                self._expressions(stmt.test if isinstance(stmt, ast.While) else stmt.iter)
+                self._statements(stmt.body, kind)
                 self._statements(stmt.orelse, kind)
-            else:
-                self._compound(stmt, kind)
-
-    def _compound(self, stmt: ast.stmt, kind: RefKind) -> None:
-        """Recurse into the statement lists of any other statement; search its expressions."""
-        for _, value in ast.iter_fields(stmt):
-            if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
-                self._statements(value, kind)
-            elif isinstance(value, list) and value and isinstance(value[0], ast.excepthandler):
-                for handler in value:
-                    self._expressions([handler.type] if handler.type else [])
-                    self._statements(handler.body, kind)
-            elif isinstance(value, list) and value and isinstance(value[0], ast.match_case):
-                for case in value:
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                self._expressions(*(item.context_expr for item in stmt.items))
+                self._statements(stmt.body, kind)
+            elif isinstance(stmt, (ast.Try, *_TRY_STAR)):
+                self._try(cast("ast.Try", stmt), kind)
+            elif isinstance(stmt, ast.Match):
+                self._expressions(stmt.subject)
+                for case in stmt.cases:
                     self._statements(case.body, kind)
-            elif isinstance(value, list):
-                self._expressions([v for v in value if isinstance(v, ast.AST)])
-            elif isinstance(value, ast.AST):
-                self._expressions([value])
+            else:
+                self._expressions(stmt)
 
-    def _expressions(self, nodes: list[ast.AST]) -> None:
+    def _if(self, stmt: ast.If, kind: RefKind) -> None:
+        if _is_type_checking(stmt.test):
+            self._statements(stmt.body, kind if kind is RefKind.LAZY else RefKind.TYPING)
+        else:
+            self._expressions(stmt.test)
+            self._statements(stmt.body, kind)
+        self._statements(stmt.orelse, kind)
+
+    def _try(self, stmt: ast.Try, kind: RefKind) -> None:
+        self._statements(stmt.body, kind)
+        for handler in stmt.handlers:
+            if handler.type is not None:
+                self._expressions(handler.type)
+            self._statements(handler.body, kind)
+        self._statements(stmt.orelse, kind)
+        self._statements(stmt.finalbody, kind)
+
+    def _expressions(self, *nodes: ast.AST) -> None:
+        """Keep the nodes that span a line holding a Django word; Calls are searched there."""
+        if not self.hot_lines:
+            return
         for node in nodes:
-            first = getattr(node, "lineno", None)
-            if first is None:  # withitem, arguments, comprehension...: look at their parts
-                self._expressions(list(ast.iter_child_nodes(node)))
-                continue
-            last = getattr(node, "end_lineno", None) or first
-            if any(line in self.hot_lines for line in range(first, last + 1)):
+            first: int = getattr(node, "lineno", 0)
+            last: int = getattr(node, "end_lineno", None) or first
+            index = bisect.bisect_left(self.hot_lines, first)
+            if index < len(self.hot_lines) and self.hot_lines[index] <= last:
                 self._hot.append(node)
 
     def _import(self, node: ast.Import, kind: RefKind) -> None:
@@ -184,7 +202,7 @@ class _Visitor:
             self.app_configs.append(
                 AppConfigFact(node.name, values.get("name"), values.get("label"), node.lineno)
             )
-        self._expressions([*node.decorator_list, *node.bases, *node.keywords])
+        self._expressions(*node.decorator_list, *node.bases, *node.keywords)
         self._statements(node.body, kind)
 
     def _is_app_config_base(self, base: ast.expr) -> bool:

@@ -1,114 +1,239 @@
-"""Scan every file of a project into `FileFacts`: grimp for plain files, `ast` where needed."""
+"""Scan every file of a project into `FileFacts`: grimp for plain files, `ast` where needed.
+
+Each file is read at most once and parsed at most once; with a cache, unchanged files are
+not read at all. The `ast` pass can run in a process pool (`jobs`).
+"""
 
 from __future__ import annotations
 
-import ast
-import io
 import sys
-import tokenize
-import warnings
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 
 from refactorkit.config import Config
 from refactorkit.diagnostics import Diagnostic
-from refactorkit.project import Project
-from refactorkit.scan.astfacts import extract, is_settings_module, needs_ast
-from refactorkit.scan.facts import FileFacts, Reference
+from refactorkit.progress import NoProgress, Progress
+from refactorkit.project import Project, SourceFile
+from refactorkit.scan.astfacts import is_settings_module, needs_ast
+from refactorkit.scan.cache import Entry, FactsCache, digest_of
+from refactorkit.scan.facts import FileFacts
 from refactorkit.scan.imports import scan_with_grimp
+from refactorkit.scan.parse import ParseFailure, ParseJob, gc_paused, parse_file, parse_many
 from refactorkit.scan.source import SourceText, Unreadable, read_source
+from refactorkit.timing import Timings
 
 _PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
+BATCH = 24  # files per pool task: large enough that pickling is cheap per file
 
 
 @dataclass(frozen=True, slots=True)
 class ScanResult:
     files: tuple[FileFacts, ...]
     diagnostics: tuple[Diagnostic, ...]
+    read: int  # files read from disk in this run (the others came from the cache)
+    parsed: int  # files parsed with `ast` in this run
 
 
-def scan_project(project: Project, config: Config) -> ScanResult:
-    facts: list[FileFacts] = []
-    diagnostics: list[Diagnostic] = list(project.diagnostics)
-    for_grimp: dict[str, SourceText] = {}
-    unparsed: dict[str, tuple[int, str]] = {}
-    for file in project.files:
-        source = read_source(file)
-        if isinstance(source, Unreadable):
-            diagnostics.append(Diagnostic(file.relpath, 0, source.reason))
-            continue
-        in_package = file.package_root is not None and source.utf8
-        is_settings = is_settings_module(file.module, source.data)
-        if in_package and len(source.data) > config.max_file_bytes:
-            for_grimp[file.module] = source
-            diagnostics.append(Diagnostic(file.relpath, 0, _too_large(source, config)))
-        elif in_package and not needs_ast(source.data, is_settings=is_settings):
-            for_grimp[file.module] = source
-        else:
-            parsed = _parse(source, is_settings)
-            if isinstance(parsed, FileFacts):
-                facts.append(parsed)
-            elif in_package:
-                # Maybe syntax newer than this Python: grimp's parser may still read it.
-                for_grimp[file.module] = source
-                unparsed[file.module] = parsed
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A file read in this run whose facts are still to be computed."""
+
+    source: SourceText
+    digest: str
+    size: int
+    mtime_ns: int
+    is_settings: bool
+    notes: tuple[Diagnostic, ...] = ()
+
+
+def scan_project(
+    project: Project,
+    config: Config,
+    *,
+    jobs: int = 1,
+    cache: FactsCache | None = None,
+    progress: Progress | None = None,
+    timings: Timings | None = None,
+) -> ScanResult:
+    progress = progress or NoProgress()
+    timings = timings or Timings()
+    entries: dict[str, Entry] = {}
+    unreadable: list[Diagnostic] = []
+    to_parse: list[_Pending] = []
+    to_grimp: list[_Pending] = []
+    with timings.phase("read files"):
+        progress.start("Reading", len(project.files))
+        read = 0
+        for file in project.files:
+            progress.advance()
+            outcome, was_read = _read(file, cache, config)
+            read += was_read
+            if isinstance(outcome, Entry):
+                entries[file.relpath] = outcome
+            elif isinstance(outcome, Diagnostic):
+                unreadable.append(outcome)
+            elif outcome.notes or not _needs_parse(file, outcome):
+                to_grimp.append(outcome)
             else:
-                diagnostics.append(_syntax_diagnostic(file.relpath, *parsed))
-    scan = scan_with_grimp((s.file for s in for_grimp.values()), project.files, project.packages)
-    for module, source in for_grimp.items():
-        if module in scan.syntax_errors:
-            line, text = unparsed.get(module) or scan.syntax_errors[module]
-            diagnostics.append(_syntax_diagnostic(source.file.relpath, line, text))
-            continue
-        if module in unparsed:
-            diagnostics.append(
-                Diagnostic(
-                    source.file.relpath,
-                    unparsed[module][0],
-                    f"Python {_PYTHON} cannot parse this file (newer syntax?): its imports were "
-                    "read, but their context and its Django facts were not.",
-                )
-            )
-        facts.append(_facts(source, scan.references.get(module, ())))
-    facts.sort(key=lambda f: f.module)
-    return ScanResult(tuple(facts), tuple(sorted(set(diagnostics))))
-
-
-def _parse(source: SourceText, is_settings: bool) -> FileFacts | tuple[int, str]:
-    file = source.file
-    try:
-        with warnings.catch_warnings():
-            # Invalid escape sequences in the analysed code are its business, not ours.
-            warnings.simplefilter("ignore", SyntaxWarning)
-            tree = ast.parse(source.data, filename=file.relpath)
-    except SyntaxError as exc:
-        return exc.lineno or 0, exc.msg
-    except (ValueError, RecursionError) as exc:
-        return 0, str(exc)
-    text = source.data.decode("utf-8" if source.utf8 else _cookie_encoding(source.data))
-    found = extract(tree, text, file.module, is_package=file.is_package, is_settings=is_settings)
-    return FileFacts(
-        module=file.module,
-        relpath=file.relpath,
-        lines=source.lines,
-        definitions=source.definitions,
-        references=tuple(sorted(found.references)),
-        app_configs=found.app_configs,
-        settings=found.settings,
+                to_parse.append(outcome)
+        progress.finish()
+    with timings.phase("parse (ast, Django facts)"):
+        parsed = _parse_all(to_parse, jobs, progress)
+    for pending, result in zip(to_parse, parsed, strict=True):
+        if isinstance(result, FileFacts):
+            entries[pending.source.file.relpath] = _entry(pending, False, result, ())
+        elif pending.source.file.package_root is not None and pending.source.utf8:
+            # Maybe syntax newer than this Python: grimp's parser may still read it.
+            to_grimp.append(replace(pending, notes=(_newer_syntax(pending, result),)))
+        else:
+            syntax = _syntax_diagnostic(pending.source.file.relpath, result.line, result.message)
+            entries[pending.source.file.relpath] = _entry(pending, False, None, (syntax,))
+    with timings.phase("imports (grimp)"):
+        entries.update(_grimp(to_grimp, project))
+    if cache is not None:
+        cache.save(entries)
+    facts = sorted(
+        (e.facts for e in entries.values() if e.facts is not None), key=lambda f: f.module
+    )
+    diagnostics = [
+        *project.diagnostics,
+        *unreadable,
+        *(d for e in entries.values() for d in e.diagnostics),
+    ]
+    return ScanResult(
+        tuple(facts),
+        tuple(sorted(set(diagnostics))),
+        read=read,
+        parsed=len(to_parse),
     )
 
 
-def _facts(source: SourceText, references: tuple[Reference, ...]) -> FileFacts:
-    return FileFacts(
+def _read(
+    file: SourceFile, cache: FactsCache | None, config: Config
+) -> tuple[Entry | Diagnostic | _Pending, bool]:
+    """The cached entry when the file's stat is unchanged; else its bytes (and whether they
+    were read)."""
+    try:
+        stat = file.path.stat()
+    except OSError:
+        stat = None
+    if cache is not None and stat is not None:
+        hit = cache.by_stat(
+            file.relpath, file.module, file.is_package, stat.st_size, stat.st_mtime_ns
+        )
+        if hit is not None:
+            return hit, False
+    source = read_source(file)
+    if isinstance(source, Unreadable):
+        return Diagnostic(file.relpath, 0, source.reason), True
+    digest = digest_of(source.data)
+    size, mtime_ns = (stat.st_size, stat.st_mtime_ns) if stat is not None else (0, 0)
+    if cache is not None:
+        hit = cache.by_digest(file.relpath, file.module, file.is_package, digest)
+        if hit is not None:
+            return replace(hit, size=size, mtime_ns=mtime_ns), True
+    is_settings = is_settings_module(file.module, source.data)
+    pending = _Pending(source, digest, size, mtime_ns, is_settings)
+    if file.package_root is not None and source.utf8 and len(source.data) > config.max_file_bytes:
+        note = Diagnostic(file.relpath, 0, _too_large(source, config))
+        return replace(pending, notes=(note,)), True
+    return pending, True
+
+
+def _needs_parse(file: SourceFile, pending: _Pending) -> bool:
+    in_package = file.package_root is not None and pending.source.utf8
+    return not in_package or needs_ast(pending.source.data, is_settings=pending.is_settings)
+
+
+def _parse_all(
+    pending: list[_Pending], jobs: int, progress: Progress
+) -> list[FileFacts | ParseFailure]:
+    work = [_job(p) for p in pending]
+    progress.start("Parsing", len(work))
+    results: list[FileFacts | ParseFailure] = []
+    if jobs <= 1 or len(work) < 2 * BATCH:
+        with gc_paused():
+            for job in work:
+                results.append(parse_file(job))
+                progress.advance()
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for batch in pool.map(parse_many, _batches(work)):
+                results.extend(batch)
+                progress.advance(len(batch))
+    progress.finish()
+    return results
+
+
+def _batches(work: list[ParseJob]) -> Iterator[list[ParseJob]]:
+    for start in range(0, len(work), BATCH):
+        yield work[start : start + BATCH]
+
+
+def _job(pending: _Pending) -> ParseJob:
+    source = pending.source
+    return ParseJob(
         module=source.file.module,
         relpath=source.file.relpath,
+        is_package=source.file.is_package,
+        is_settings=pending.is_settings,
+        data=source.data,
+        utf8=source.utf8,
         lines=source.lines,
         definitions=source.definitions,
-        references=references,
     )
 
 
-def _cookie_encoding(data: bytes) -> str:
-    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+def _grimp(pending: Iterable[_Pending], project: Project) -> dict[str, Entry]:
+    by_module = {p.source.file.module: p for p in pending}
+    if not by_module:
+        return {}
+    scan = scan_with_grimp(
+        (p.source.file for p in by_module.values()), project.files, project.packages
+    )
+    entries: dict[str, Entry] = {}
+    for module, p in by_module.items():
+        relpath = p.source.file.relpath
+        if module in scan.syntax_errors:
+            known = next((n for n in p.notes if "cannot parse" in n.reason), None)
+            line, text = (known.line, "invalid syntax") if known else scan.syntax_errors[module]
+            entries[relpath] = _entry(p, True, None, (_syntax_diagnostic(relpath, line, text),))
+            continue
+        facts = FileFacts(
+            module=module,
+            relpath=relpath,
+            lines=p.source.lines,
+            definitions=p.source.definitions,
+            references=scan.references.get(module, ()),
+        )
+        entries[relpath] = _entry(p, True, facts, p.notes)
+    return entries
+
+
+def _entry(
+    pending: _Pending, via_grimp: bool, facts: FileFacts | None, diagnostics: tuple[Diagnostic, ...]
+) -> Entry:
+    file = pending.source.file
+    return Entry(
+        file.module,
+        file.is_package,
+        pending.size,
+        pending.mtime_ns,
+        pending.digest,
+        via_grimp,
+        facts,
+        diagnostics,
+    )
+
+
+def _newer_syntax(pending: _Pending, failure: ParseFailure) -> Diagnostic:
+    return Diagnostic(
+        pending.source.file.relpath,
+        failure.line,
+        f"Python {_PYTHON} cannot parse this file (newer syntax?): its imports were read, "
+        "but their context and its Django facts were not.",
+    )
 
 
 def _syntax_diagnostic(relpath: str, line: int, text: str) -> Diagnostic:
