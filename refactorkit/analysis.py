@@ -85,11 +85,12 @@ def analyze(
         project = discover(path, config)
     cache = None
     if use_cache:
-        cache = FactsCache.load(
-            project.path / CACHE_DIR / "scan.json",
-            fingerprint(config.max_file_bytes),
-            modules_key([f.module for f in project.files]),
-        )
+        with timings.phase("load cache"):
+            cache = FactsCache.load(
+                project.path / CACHE_DIR / "scan.json",
+                fingerprint(config.max_file_bytes),
+                modules_key([f.module for f in project.files]),
+            )
     scan = scan_project(project, config, jobs=jobs, cache=cache, progress=progress, timings=timings)
     with timings.phase("graph"):
         registry = find_apps(scan.files, config.group_depth)

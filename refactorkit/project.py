@@ -137,11 +137,7 @@ def _find_manage_py(path: Path, depth: int) -> Iterator[Path]:
 
 
 def _pruned(directory: Path) -> bool:
-    return (
-        directory.name in PRUNED_DIRS
-        or directory.name.endswith(".egg-info")
-        or (directory / "pyvenv.cfg").exists()
-    )
+    return _pruned_name(directory.name) or (directory / "pyvenv.cfg").exists()
 
 
 def _rel(path: Path, base: Path) -> str:
@@ -152,81 +148,101 @@ def _rel(path: Path, base: Path) -> str:
 
 
 class _Walker:
-    """Collects modules the way the import system would find them."""
+    """Collects modules the way the import system would find them.
+
+    Works on strings rather than `Path` objects: on big trees path objects cost more than
+    the walk itself.
+    """
 
     def __init__(self, project_dir: Path, exclude: tuple[str, ...]) -> None:
         self.project_dir = project_dir
+        self.prefix = str(project_dir) + os.sep
         self.exclude = exclude
         self.files: list[SourceFile] = []
         self.packages: list[TopPackage] = []
         self.diagnostics: list[Diagnostic] = []
         self._seen: set[str] = set()
 
-    def excluded(self, path: Path, is_dir: bool) -> bool:
-        rel = _rel(path, self.project_dir)
+    def rel(self, path: str) -> str:
+        if path.startswith(self.prefix):
+            path = path[len(self.prefix) :]
+        return path.replace(os.sep, "/")
+
+    def excluded(self, path: str, is_dir: bool) -> bool:
+        if not self.exclude:
+            return False
+        rel = self.rel(path)
         candidates = (rel, rel + "/") if is_dir else (rel,)
         return any(fnmatch.fnmatch(c, pat) for c in candidates for pat in self.exclude)
 
     def walk_root(self, root: Path, only: str | None) -> None:
-        for entry in sorted(os.scandir(root), key=lambda e: e.name):
-            child = Path(entry.path)
+        for entry in _entries(str(root)):
             if only is not None and entry.name != only:
                 continue
             if entry.is_dir(follow_symlinks=False):
-                if _pruned(child) or self.excluded(child, is_dir=True):
+                if self._skip_dir(entry):
                     continue
-                if not entry.name.isidentifier():
-                    self._report_unimportable(child, "its folder name is not a valid package name")
-                    continue
-                if self._walk_package(child, entry.name, entry.name):
-                    self.packages.append(TopPackage(entry.name, child))
-            elif _is_module_file(entry.name) and not self.excluded(child, is_dir=False):
-                self._add(child, entry.name[:-3], is_package=False, package_root=None)
+                if self._walk_package(entry.path, entry.name, entry.name):
+                    self.packages.append(TopPackage(entry.name, Path(entry.path)))
+            elif _is_module_file(entry.name) and not self.excluded(entry.path, is_dir=False):
+                self._add(entry.path, entry.name[:-3], is_package=False, package_root=None)
 
-    def _walk_package(self, directory: Path, dotted: str, top: str) -> bool:
+    def _skip_dir(self, entry: os.DirEntry[str]) -> bool:
+        if _pruned_name(entry.name) or self.excluded(entry.path, is_dir=True):
+            return True
+        if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):  # noqa: PTH110, PTH118
+            return True  # a virtualenv
+        if not entry.name.isidentifier():
+            self._report_unimportable(entry.path, "its folder name is not a valid package name")
+            return True
+        return False
+
+    def _walk_package(self, directory: str, dotted: str, top: str) -> bool:
         """Add the modules under `directory`; return whether it held any."""
         # A folder without __init__.py is still importable (PEP 420), also inside a package.
         found = False
-        for entry in sorted(os.scandir(directory), key=lambda e: e.name):
-            child = Path(entry.path)
+        for entry in _entries(directory):
             if entry.is_dir(follow_symlinks=False):
-                if _pruned(child) or self.excluded(child, is_dir=True):
+                if not self._skip_dir(entry):
+                    found |= self._walk_package(entry.path, f"{dotted}.{entry.name}", top)
+            elif _is_module_file(entry.name):
+                if self.excluded(entry.path, is_dir=False):
                     continue
-                if not entry.name.isidentifier():
-                    self._report_unimportable(child, "its folder name is not a valid package name")
-                    continue
-                found |= self._walk_package(child, f"{dotted}.{entry.name}", top)
-            elif _is_module_file(entry.name) and not self.excluded(child, is_dir=False):
                 stem = entry.name[:-3]
                 is_init = stem == "__init__"
                 module = dotted if is_init else f"{dotted}.{stem}"
-                self._add(child, module, is_package=is_init, package_root=top)
+                self._add(entry.path, module, is_package=is_init, package_root=top)
                 found = True
             elif entry.name.endswith(".py") and entry.is_file():
-                self.diagnostics.append(
-                    Diagnostic(
-                        _rel(child, self.project_dir),
-                        0,
-                        "skipped: its file name is not a valid module name.",
-                    )
-                )
+                reason = "skipped: its file name is not a valid module name."
+                self.diagnostics.append(Diagnostic(self.rel(entry.path), 0, reason))
         return found
 
-    def _add(self, path: Path, module: str, *, is_package: bool, package_root: str | None) -> None:
-        rel = _rel(path, self.project_dir)
+    def _add(self, path: str, module: str, *, is_package: bool, package_root: str | None) -> None:
+        rel = self.rel(path)
         if module in self._seen:
             self.diagnostics.append(
                 Diagnostic(rel, 0, f"skipped: module {module} is already defined by another file.")
             )
             return
         self._seen.add(module)
-        self.files.append(SourceFile(module, path, rel, is_package, package_root))
+        self.files.append(SourceFile(module, Path(path), rel, is_package, package_root))
 
-    def _report_unimportable(self, directory: Path, why: str) -> None:
+    def _report_unimportable(self, directory: str, why: str) -> None:
         count = sum(1 for _ in _python_files_under(directory))
         if count:
-            rel = _rel(directory, self.project_dir)
-            self.diagnostics.append(Diagnostic(rel, 0, f"skipped {count} Python file(s): {why}."))
+            self.diagnostics.append(
+                Diagnostic(self.rel(directory), 0, f"skipped {count} Python file(s): {why}.")
+            )
+
+
+def _entries(directory: str) -> list[os.DirEntry[str]]:
+    with os.scandir(directory) as found:
+        return sorted(found, key=lambda e: e.name)
+
+
+def _pruned_name(name: str) -> bool:
+    return name in PRUNED_DIRS or name.endswith(".egg-info")
 
 
 def _is_module_file(name: str) -> bool:
@@ -234,7 +250,7 @@ def _is_module_file(name: str) -> bool:
     return name.endswith(".py") and _MODULE_STEM.fullmatch(name[:-3]) is not None
 
 
-def _python_files_under(directory: Path) -> Iterator[str]:
+def _python_files_under(directory: str) -> Iterator[str]:
     for _, dirnames, filenames in os.walk(directory):
         dirnames[:] = [d for d in dirnames if d not in PRUNED_DIRS]
         yield from (name for name in filenames if name.endswith(".py"))

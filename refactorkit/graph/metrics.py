@@ -106,7 +106,8 @@ def unit_metrics(apps: nx.DiGraph[str]) -> tuple[UnitMetrics, ...]:
 def unit_edges(apps: nx.DiGraph[str]) -> tuple[UnitEdge, ...]:
     edges = []
     for source, target, data in apps.edges(data=True):
-        kinds = Counter(dep.kind.value for dep in data["deps"])
+        counts = Counter(dep.kind for dep in data["deps"])
+        kinds = {kind.value: n for kind, n in counts.items()}
         edges.append(
             UnitEdge(
                 source, target, data["weight"], tuple(sorted(kinds.items())), tuple(data["deps"])
@@ -173,9 +174,9 @@ def dsm(apps: nx.DiGraph[str]) -> Dsm:
             blocks.append((len(order), len(order) + len(members) - 1))
         order.extend(members)
         layers.extend([layer[component]] * len(members))
+    adjacency = apps.adj  # the plain graph: a subgraph view filters every lookup
     cells = tuple(
-        tuple(project.edges[a, b]["weight"] if project.has_edge(a, b) else 0 for b in order)
-        for a in order
+        tuple(adjacency[a][b]["weight"] if b in adjacency[a] else 0 for b in order) for a in order
     )
     return Dsm(tuple(order), tuple(layers), cells, tuple(blocks))
 

@@ -35,6 +35,7 @@ class Resolver:
     def __init__(self, files: Iterable[FileFacts], registry: AppRegistry) -> None:
         self.modules = frozenset(f.module for f in files)
         self.registry = registry
+        self._module_of: dict[str, str | None] = {}  # the same targets recur thousands of times
 
     def resolve(self, facts: FileFacts) -> Iterator[Dependency | Unresolved]:
         for ref in facts.references:
@@ -56,12 +57,17 @@ class Resolver:
 
     def module_of(self, dotted: str) -> str | None:
         """The longest project module that `dotted` starts with."""
-        parts = dotted.split(".")
-        for end in range(len(parts), 0, -1):
-            candidate = ".".join(parts[:end])
+        if dotted in self._module_of:
+            return self._module_of[dotted]
+        found = None
+        candidate = dotted
+        while candidate:
             if candidate in self.modules:
-                return candidate
-        return None
+                found = candidate
+                break
+            candidate = candidate.rpartition(".")[0]
+        self._module_of[dotted] = found
+        return found
 
     def _model_module(self, target: str, source: str) -> str | None:
         if target == "@AUTH_USER_MODEL":

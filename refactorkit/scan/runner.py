@@ -91,7 +91,7 @@ def scan_project(
             entries[pending.source.file.relpath] = _entry(pending, False, None, (syntax,))
     with timings.phase("imports (grimp)"):
         entries.update(_grimp(to_grimp, project))
-    if cache is not None:
+    if cache is not None and (read or set(entries) != set(cache.entries)):
         cache.save(entries)
     facts = sorted(
         (e.facts for e in entries.values() if e.facts is not None), key=lambda f: f.module
