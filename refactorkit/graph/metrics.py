@@ -135,18 +135,22 @@ def propagation_cost(modules: nx.DiGraph[str]) -> float:
     project = [n for n, d in modules.nodes(data=True) if not d["external"]]
     if not project:
         return 0.0
-    graph = modules.subgraph(project)
-    condensed = nx.condensation(graph)
+    # External nodes only receive edges, so they never share a component with a project
+    # module; they get no bit and are not counted. (A subgraph view would slow every step.)
+    condensed = nx.condensation(modules)
     bit = {node: 1 << i for i, node in enumerate(project)}
     reach: dict[int, int] = {}
     for component in reversed(list(nx.topological_sort(condensed))):
         mask = 0
         for member in condensed.nodes[component]["members"]:
-            mask |= bit[member]
+            mask |= bit.get(member, 0)
         for successor in condensed.successors(component):
             mask |= reach[successor]
         reach[component] = mask
-    total = sum(reach[c].bit_count() * len(condensed.nodes[c]["members"]) for c in condensed.nodes)
+    total = 0
+    for component, data in condensed.nodes(data=True):
+        members = sum(1 for m in data["members"] if m in bit)
+        total += reach[component].bit_count() * members
     return round(total / len(project) ** 2, 4)
 
 
@@ -174,10 +178,8 @@ def dsm(apps: nx.DiGraph[str]) -> Dsm:
             blocks.append((len(order), len(order) + len(members) - 1))
         order.extend(members)
         layers.extend([layer[component]] * len(members))
-    adjacency = apps.adj  # the plain graph: a subgraph view filters every lookup
-    cells = tuple(
-        tuple(adjacency[a][b]["weight"] if b in adjacency[a] else 0 for b in order) for a in order
-    )
+    weights = {(a, b): int(w) for a, b, w in apps.edges(data="weight")}
+    cells = tuple(tuple(weights.get((a, b), 0) for b in order) for a in order)
     return Dsm(tuple(order), tuple(layers), cells, tuple(blocks))
 
 
