@@ -16,10 +16,13 @@ from refactorkit import __version__
 from refactorkit.analysis import analyze as run_analysis
 from refactorkit.atomic import write_atomic
 from refactorkit.errors import RefactorkitError
+from refactorkit.report.baseline import load_baseline
+from refactorkit.report.html_report import to_html
 from refactorkit.report.json_report import to_json
 from refactorkit.report.text_report import to_text
 
-RENDERERS: dict[str, Callable[..., str]] = {"text": to_text, "json": to_json}
+RENDERERS: dict[str, Callable[..., str]] = {"text": to_text, "json": to_json, "html": to_html}
+BASELINE_HELP = "A report written earlier with --format json: the HTML shows what changed since."
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,20 +50,41 @@ def cli(ctx: click.Context, debug: bool) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the report to this file instead of standard output.",
 )
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), help=BASELINE_HELP)
 @click.pass_obj
-def analyze(debug: bool, path: Path, fmt: str, output: Path | None) -> None:
+def analyze(debug: bool, path: Path, fmt: str, output: Path | None, baseline: Path | None) -> None:
     """Analyse the Django project (or Python package) at PATH, statically."""
+    if baseline is not None and fmt != "html":
+        raise click.UsageError("--baseline applies to --format html only.")
+    _guarded(lambda: _report(path, fmt, output, baseline), debug)
 
-    def run() -> None:
-        result = run_analysis(path)
-        rendered = RENDERERS[fmt](result)
-        if output is None:
-            click.echo(rendered, nl=False)
-        else:
-            write_atomic(output, rendered.encode("utf-8"))
-            click.echo(f"Wrote {output} ({len(result.diagnostics)} warning(s)).", err=True)
 
-    _guarded(run, debug)
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("coupling.html"),
+    show_default=True,
+    help="Where to write the HTML report.",
+)
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), help=BASELINE_HELP)
+@click.pass_obj
+def report(debug: bool, path: Path, output: Path, baseline: Path | None) -> None:
+    """Write the HTML coupling report of the project at PATH (short for analyze --format html)."""
+    _guarded(lambda: _report(path, "html", output, baseline), debug)
+
+
+def _report(path: Path, fmt: str, output: Path | None, baseline: Path | None) -> None:
+    before = load_baseline(baseline) if baseline is not None else None
+    result = run_analysis(path)
+    rendered = to_html(result, before) if fmt == "html" else RENDERERS[fmt](result)
+    if output is None:
+        click.echo(rendered, nl=False)
+    else:
+        write_atomic(output, rendered.encode("utf-8"))
+        click.echo(f"Wrote {output} ({len(result.diagnostics)} warning(s)).", err=True)
 
 
 def _guarded(action: Callable[[], None], debug: bool) -> None:

@@ -178,7 +178,9 @@ def dsm(apps: nx.DiGraph[str]) -> Dsm:
             blocks.append((len(order), len(order) + len(members) - 1))
         order.extend(members)
         layers.extend([layer[component]] * len(members))
-    weights = {(a, b): int(w) for a, b, w in apps.edges(data="weight")}
+    weights: dict[tuple[str, str], int] = {}
+    for a, b, data in apps.edges(data=True):
+        weights[a, b] = data["weight"]
     cells = tuple(tuple(weights.get((a, b), 0) for b in order) for a in order)
     return Dsm(tuple(order), tuple(layers), cells, tuple(blocks))
 
