@@ -5,9 +5,11 @@ Exit codes: 0 success; 1 failure (including an internal error); 2 usage or confi
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -20,8 +22,47 @@ from refactorkit.report.baseline import load_baseline
 from refactorkit.report.html_report import to_html
 from refactorkit.report.json_report import to_json
 from refactorkit.report.text_report import to_text
+from refactorkit.terminal import ProgressBar
+from refactorkit.timing import Timings
 
 RENDERERS: dict[str, Callable[..., str]] = {"text": to_text, "json": to_json, "html": to_html}
+DEFAULT_JOBS = min(os.cpu_count() or 1, 8)
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    jobs: int
+    no_cache: bool
+    quiet: bool
+    profile: bool
+
+
+def _run_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The options every analysing command takes."""
+    options = [
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=1),
+            default=DEFAULT_JOBS,
+            show_default=True,
+            help="Processes parsing files; used only when there are enough files to parse.",
+        ),
+        click.option(
+            "--no-cache", is_flag=True, help="Ignore and do not write PATH/.refactorkit/cache."
+        ),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bar, no messages."),
+        click.option(
+            "--profile",
+            is_flag=True,
+            help="Print where the time went, phase by phase, to standard error.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 BASELINE_HELP = "A report written earlier with --format json: the HTML shows what changed since."
 
 
@@ -51,12 +92,24 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="Write the report to this file instead of standard output.",
 )
 @click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), help=BASELINE_HELP)
+@_run_options
 @click.pass_obj
-def analyze(debug: bool, path: Path, fmt: str, output: Path | None, baseline: Path | None) -> None:
+def analyze(
+    debug: bool,
+    path: Path,
+    fmt: str,
+    output: Path | None,
+    baseline: Path | None,
+    jobs: int,
+    no_cache: bool,
+    quiet: bool,
+    profile: bool,
+) -> None:
     """Analyse the Django project (or Python package) at PATH, statically."""
     if baseline is not None and fmt != "html":
         raise click.UsageError("--baseline applies to --format html only.")
-    _guarded(lambda: _report(path, fmt, output, baseline), debug)
+    run = RunOptions(jobs, no_cache, quiet, profile)
+    _guarded(lambda: _report(path, fmt, output, baseline, run), debug)
 
 
 @cli.command()
@@ -70,21 +123,45 @@ def analyze(debug: bool, path: Path, fmt: str, output: Path | None, baseline: Pa
     help="Where to write the HTML report.",
 )
 @click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), help=BASELINE_HELP)
+@_run_options
 @click.pass_obj
-def report(debug: bool, path: Path, output: Path, baseline: Path | None) -> None:
+def report(
+    debug: bool,
+    path: Path,
+    output: Path,
+    baseline: Path | None,
+    jobs: int,
+    no_cache: bool,
+    quiet: bool,
+    profile: bool,
+) -> None:
     """Write the HTML coupling report of the project at PATH (short for analyze --format html)."""
-    _guarded(lambda: _report(path, "html", output, baseline), debug)
+    run = RunOptions(jobs, no_cache, quiet, profile)
+    _guarded(lambda: _report(path, "html", output, baseline, run), debug)
 
 
-def _report(path: Path, fmt: str, output: Path | None, baseline: Path | None) -> None:
+def _report(
+    path: Path, fmt: str, output: Path | None, baseline: Path | None, run: RunOptions
+) -> None:
     before = load_baseline(baseline) if baseline is not None else None
-    result = run_analysis(path)
-    rendered = to_html(result, before) if fmt == "html" else RENDERERS[fmt](result)
+    timings = Timings()
+    result = run_analysis(
+        path,
+        jobs=run.jobs,
+        use_cache=not run.no_cache,
+        progress=ProgressBar.for_terminal(run.quiet),
+        timings=timings,
+    )
+    with timings.phase(f"render ({fmt})"):
+        rendered = to_html(result, before) if fmt == "html" else RENDERERS[fmt](result)
     if output is None:
         click.echo(rendered, nl=False)
     else:
         write_atomic(output, rendered.encode("utf-8"))
-        click.echo(f"Wrote {output} ({len(result.diagnostics)} warning(s)).", err=True)
+        if not run.quiet:
+            click.echo(f"Wrote {output} ({len(result.diagnostics)} warning(s)).", err=True)
+    if run.profile:
+        click.echo(timings.render(), err=True)
 
 
 def _guarded(action: Callable[[], None], debug: bool) -> None:

@@ -80,3 +80,50 @@ def test_warnings_do_not_fail_the_run(tree):
     result = run("analyze", str(root))
     assert result.exit_code == 0
     assert "shop/broken.py:1: skipped: syntax error" in result.output
+
+
+def test_cache_is_written_by_default_and_not_with_no_cache(tree):
+    root = tree(PROJECT)
+    assert run("analyze", str(root), "--no-cache").exit_code == 0
+    assert not (root / ".refactorkit").exists()
+    first = run("analyze", str(root))
+    assert (root / ".refactorkit" / "cache" / "scan.json").is_file()
+    assert run("analyze", str(root)).output == first.output
+
+
+def test_profile_quiet_and_jobs(tree, tmp_path):
+    root = tree(PROJECT)
+    out = tmp_path / "a.json"
+    result = run(
+        "analyze",
+        str(root),
+        "--no-cache",
+        "-q",
+        "--profile",
+        "--jobs",
+        "2",
+        "--format",
+        "json",
+        "-o",
+        str(out),
+    )
+    assert result.exit_code == 0
+    assert "Wrote" not in result.output
+    for phase in (
+        "find files",
+        "read files",
+        "parse (ast, Django facts)",
+        "imports (grimp)",
+        "graph",
+        "metrics",
+        "render (json)",
+        "total",
+    ):
+        assert phase in result.output
+    serial = run("analyze", str(root), "--no-cache", "--jobs", "1", "--format", "json")
+    assert out.read_text() == serial.output
+
+
+def test_jobs_must_be_positive(tree):
+    result = run("analyze", str(tree(PROJECT)), "--jobs", "0")
+    assert result.exit_code == 2

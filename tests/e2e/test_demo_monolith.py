@@ -188,12 +188,13 @@ def test_isolate_candidates_are_the_god_modules(analysis):
 
 def test_cli_text_and_json_on_the_demo(tmp_path):
     runner = CliRunner()
-    text = runner.invoke(cli, ["analyze", str(DEMO)])
+    text = runner.invoke(cli, ["analyze", str(DEMO), "--no-cache"])
     assert text.exit_code == 0
     assert "7 apps, 4 other package groups, 110 modules" in text.output
     assert "2 cycle group(s), largest 3 apps; 3 mutual pair(s)" in text.output
     out = tmp_path / "analysis.json"
-    result = runner.invoke(cli, ["analyze", str(DEMO), "--format", "json", "-o", str(out)])
+    args = ["analyze", str(DEMO), "--no-cache", "--format", "json", "-o", str(out)]
+    result = runner.invoke(cli, args)
     assert result.exit_code == 0
     document = json.loads(out.read_text())
     assert document["summary"]["cross_unit_edges"] == len(EXPECTED_EDGES)
