@@ -9,11 +9,12 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import cast
 
+from refactorkit.scan.astnodes import dotted, last_name, literal_str
 from refactorkit.scan.facts import AppConfigFact, Reference, RefKind, SettingsFact
+from refactorkit.scan.settingsfacts import settings_facts
 
 RELATION_FIELDS = frozenset(
     {
@@ -31,7 +32,6 @@ _DJANGO_WORDS = re.compile(
     rb"|patch|sender|AppConfig|INSTALLED_APPS|AUTH_USER_MODEL|import_string"
 )
 _DJANGO_WORDS_TEXT = re.compile(_DJANGO_WORDS.pattern.decode())
-_DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
 _SETTINGS_ASSIGN = re.compile(rb"^(?:INSTALLED_APPS|MIDDLEWARE|ROOT_URLCONF)\s*\+?=", re.MULTILINE)
 MAX_EVIDENCE_CHARS = 200
 # `try: ... except* ...` (3.11+) has the fields of `ast.Try`.
@@ -72,7 +72,8 @@ def extract(
     visitor.run(tree)
     settings = None
     if is_settings:
-        settings = _settings_facts(tree, visitor)
+        seen = {(r.line, r.target) for r in visitor.refs}
+        settings = settings_facts(tree, visitor.add, seen)
     return AstFacts(tuple(visitor.refs), tuple(visitor.app_configs), settings)
 
 
@@ -208,13 +209,13 @@ class _Visitor:
     def _is_app_config_base(self, base: ast.expr) -> bool:
         # Apps often subclass a library's config (`class SearchConfig(ModelSearchAppConfig)`);
         # in an `apps` module any `...Config` base is taken for one.
-        name = _last_name(base) or ""
+        name = last_name(base) or ""
         return name.endswith("AppConfig") or (
             self.module.endswith(".apps") and name.endswith("Config")
         )
 
     def _call(self, node: ast.Call) -> None:
-        spelled = _dotted(node.func)
+        spelled = dotted(node.func)
         if spelled is None:
             return
         last = spelled.rsplit(".", 1)[-1]
@@ -239,7 +240,7 @@ class _Visitor:
             self.add(node, RefKind.MODEL_REF, "@AUTH_USER_MODEL", is_label=True)
 
     def _get_model(self, node: ast.Call) -> None:
-        args = [_literal_str(a) for a in node.args[:2]]
+        args = [literal_str(a) for a in node.args[:2]]
         if len(args) == 2 and args[0] and args[1]:
             self.add(node, RefKind.MODEL_REF, f"{args[0]}.{args[1]}", is_label=True)
         elif len(args) == 1 and args[0] and "." in args[0]:
@@ -252,7 +253,7 @@ class _Visitor:
             if isinstance(target, str):
                 self.add(node, RefKind.MOCK_PATCH, target)
         elif parts[-2:] == ["patch", "object"] and node.args:
-            owner = _dotted(node.args[0])
+            owner = dotted(node.args[0])
             if owner is not None:
                 self.add(node, RefKind.MOCK_PATCH, self._resolve(owner))
 
@@ -264,7 +265,7 @@ class _Visitor:
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 self.add(node, RefKind.SIGNAL, value.value, is_label=True)
             else:
-                spelled = _dotted(value)
+                spelled = dotted(value)
                 if spelled is not None and spelled.split(".")[0] in self.bindings:
                     self.add(node, RefKind.SIGNAL, self._resolve(spelled))
 
@@ -276,123 +277,8 @@ class _Visitor:
         return f"{bound}.{rest}" if rest else bound
 
 
-def _settings_facts(tree: ast.Module, visitor: _Visitor) -> SettingsFact:
-    lists: dict[str, list[str]] = {}
-    auth_user_model: str | None = None
-    for stmt in _module_level(tree.body):
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-            name = _last_name(stmt.targets[0])
-            values = _str_list(stmt.value, lists)
-            if name and values is not None:
-                lists[name] = values
-            if name == "AUTH_USER_MODEL":
-                auth_user_model = _literal_str(stmt.value)
-                if auth_user_model:
-                    visitor.add(stmt, RefKind.MODEL_REF, auth_user_model, is_label=True)
-        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
-            name = _last_name(stmt.target)
-            values = _str_list(stmt.value, lists)
-            if name and values is not None:
-                lists[name] = [*lists.get(name, []), *values]
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-            _list_method_call(stmt.value, lists)
-    installed = tuple(dict.fromkeys(lists.get("INSTALLED_APPS", [])))
-    seen_lines = {(r.line, r.target) for r in visitor.refs}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            value = node.value
-            wanted = value in installed or _DOTTED.match(value) is not None
-            if wanted and value != auth_user_model and (node.lineno, value) not in seen_lines:
-                visitor.add(node, RefKind.SETTING, value)
-    return SettingsFact(installed, auth_user_model)
-
-
-def _module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Module-level statements, including those in `if`/`try` blocks (not in functions)."""
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, ast.If):
-            yield from _module_level(stmt.body)
-            yield from _module_level(stmt.orelse)
-        elif isinstance(stmt, ast.Try):
-            yield from _module_level(stmt.body)
-            yield from _module_level(stmt.orelse)
-            yield from _module_level(stmt.finalbody)
-            for handler in stmt.handlers:
-                yield from _module_level(handler.body)
-
-
-def _list_method_call(call: ast.Call, lists: dict[str, list[str]]) -> None:
-    func = call.func
-    if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
-        return
-    name, method = func.value.id, func.attr
-    if method == "append" and call.args:
-        value = _literal_str(call.args[0])
-        if value:
-            lists.setdefault(name, []).append(value)
-    elif method == "insert" and len(call.args) == 2:
-        value = _literal_str(call.args[1])
-        if value:
-            lists.setdefault(name, []).append(value)
-    elif method == "extend" and call.args:
-        values = _str_list(call.args[0], lists)
-        if values:
-            lists.setdefault(name, []).extend(values)
-
-
-def _str_list(node: ast.expr, lists: dict[str, list[str]]) -> list[str] | None:
-    """Evaluate a list/tuple of strings built from literals, names, `+` and `*` unpacking."""
-    if isinstance(node, (ast.List, ast.Tuple)):
-        out: list[str] = []
-        for element in node.elts:
-            if isinstance(element, ast.Starred):
-                inner = _str_list(element.value, lists)
-                out.extend(inner or [])
-            else:
-                value = _literal_str(element)
-                if value is not None:
-                    out.append(value)
-        return out
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _str_list(node.left, lists), _str_list(node.right, lists)
-        if left is None and right is None:
-            return None
-        return [*(left or []), *(right or [])]
-    if isinstance(node, ast.Name) and node.id in lists:
-        return list(lists[node.id])
-    if isinstance(node, ast.Call) and _last_name(node.func) in ("list", "tuple") and node.args:
-        return _str_list(node.args[0], lists)
-    return None
-
-
 def _is_type_checking(test: ast.expr) -> bool:
-    return _last_name(test) == "TYPE_CHECKING"
-
-
-def _last_name(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return None
-
-
-def _dotted(node: ast.expr) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
-def _literal_str(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
+    return last_name(test) == "TYPE_CHECKING"
 
 
 def _arg(node: ast.Call, index: int, keyword: str | None) -> str | ast.expr | None:
@@ -402,7 +288,7 @@ def _arg(node: ast.Call, index: int, keyword: str | None) -> str | ast.expr | No
         value = next((k.value for k in node.keywords if k.arg == keyword), None)
     if value is None:
         return None
-    literal = _literal_str(value)
+    literal = literal_str(value)
     return literal if literal is not None else value
 
 
@@ -410,9 +296,9 @@ def _class_str_attrs(node: ast.ClassDef) -> dict[str, str]:
     values: dict[str, str] = {}
     for stmt in node.body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-            name, value = _last_name(stmt.targets[0]), _literal_str(stmt.value)
+            name, value = last_name(stmt.targets[0]), literal_str(stmt.value)
         elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-            name, value = _last_name(stmt.target), _literal_str(stmt.value)
+            name, value = last_name(stmt.target), literal_str(stmt.value)
         else:
             continue
         if name and value is not None:

@@ -1,0 +1,107 @@
+"""What a settings module says: INSTALLED_APPS (built from literals, names, `+`, `+=`,
+`.append`/`.extend`), AUTH_USER_MODEL, and every dotted path it names."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterator
+
+from refactorkit.scan.astnodes import last_name, literal_str
+from refactorkit.scan.facts import RefKind, SettingsFact
+
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
+
+AddReference = Callable[..., None]
+
+
+def settings_facts(tree: ast.Module, add: AddReference, seen: set[tuple[int, str]]) -> SettingsFact:
+    """Read the settings; report its model and dotted-path references through `add`.
+
+    `seen` holds (line, target) pairs already reported, so a string is reported once."""
+    lists: dict[str, list[str]] = {}
+    auth_user_model: str | None = None
+    for stmt in _module_level(tree.body):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            name = last_name(stmt.targets[0])
+            values = _str_list(stmt.value, lists)
+            if name and values is not None:
+                lists[name] = values
+            if name == "AUTH_USER_MODEL":
+                auth_user_model = literal_str(stmt.value)
+                if auth_user_model:
+                    add(stmt, RefKind.MODEL_REF, auth_user_model, is_label=True)
+        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
+            name = last_name(stmt.target)
+            values = _str_list(stmt.value, lists)
+            if name and values is not None:
+                lists[name] = [*lists.get(name, []), *values]
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            _list_method_call(stmt.value, lists)
+    installed = tuple(dict.fromkeys(lists.get("INSTALLED_APPS", [])))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            value = node.value
+            wanted = value in installed or _DOTTED.match(value) is not None
+            if wanted and value != auth_user_model and (node.lineno, value) not in seen:
+                add(node, RefKind.SETTING, value)
+    return SettingsFact(installed, auth_user_model)
+
+
+def _module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Module-level statements, including those in `if`/`try` blocks (not in functions)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.If):
+            yield from _module_level(stmt.body)
+            yield from _module_level(stmt.orelse)
+        elif isinstance(stmt, ast.Try):
+            yield from _module_level(stmt.body)
+            yield from _module_level(stmt.orelse)
+            yield from _module_level(stmt.finalbody)
+            for handler in stmt.handlers:
+                yield from _module_level(handler.body)
+
+
+def _list_method_call(call: ast.Call, lists: dict[str, list[str]]) -> None:
+    func = call.func
+    if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
+        return
+    name, method = func.value.id, func.attr
+    if method == "append" and call.args:
+        value = literal_str(call.args[0])
+        if value:
+            lists.setdefault(name, []).append(value)
+    elif method == "insert" and len(call.args) == 2:
+        value = literal_str(call.args[1])
+        if value:
+            lists.setdefault(name, []).append(value)
+    elif method == "extend" and call.args:
+        values = _str_list(call.args[0], lists)
+        if values:
+            lists.setdefault(name, []).extend(values)
+
+
+def _str_list(node: ast.expr, lists: dict[str, list[str]]) -> list[str] | None:
+    """Evaluate a list/tuple of strings built from literals, names, `+` and `*` unpacking."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        out: list[str] = []
+        for element in node.elts:
+            if isinstance(element, ast.Starred):
+                inner = _str_list(element.value, lists)
+                out.extend(inner or [])
+            else:
+                value = literal_str(element)
+                if value is not None:
+                    out.append(value)
+        return out
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _str_list(node.left, lists), _str_list(node.right, lists)
+        if left is None and right is None:
+            return None
+        return [*(left or []), *(right or [])]
+    if isinstance(node, ast.Name) and node.id in lists:
+        return list(lists[node.id])
+    if isinstance(node, ast.Call) and last_name(node.func) in ("list", "tuple") and node.args:
+        return _str_list(node.args[0], lists)
+    return None
