@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from typing import Protocol
 
 from refactorkit.scan.astnodes import last_name, literal_str
 from refactorkit.scan.facts import RefKind, SettingsFact
 
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
 
-AddReference = Callable[..., None]
+
+class AddReference(Protocol):
+    def __call__(
+        self, node: ast.AST, kind: RefKind, target: str, *, is_label: bool = False
+    ) -> None: ...
 
 
 def settings_facts(tree: ast.Module, add: AddReference, seen: set[tuple[int, str]]) -> SettingsFact:
