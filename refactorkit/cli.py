@@ -17,11 +17,18 @@ import click
 from refactorkit import __version__
 from refactorkit.analysis import analyze as run_analysis
 from refactorkit.atomic import write_atomic
+from refactorkit.engine.apply import ApplyOptions, apply_stage
+from refactorkit.engine.plan import propose_plan
+from refactorkit.engine.render import apply_summary, status_summary, undo_summary
+from refactorkit.engine.status import status as project_status
+from refactorkit.engine.undo import undo as undo_last_apply
 from refactorkit.errors import RefactorkitError
 from refactorkit.report.baseline import load_baseline
 from refactorkit.report.html_report import to_html
 from refactorkit.report.json_report import to_json
 from refactorkit.report.text_report import to_text
+from refactorkit.stages.base import Stage
+from refactorkit.stages.registry import available_stages, create_stage
 from refactorkit.terminal import ProgressBar
 from refactorkit.timing import Timings
 
@@ -162,6 +169,106 @@ def _report(
             click.echo(f"Wrote {output} ({len(result.diagnostics)} warning(s)).", err=True)
     if run.profile:
         click.echo(timings.render(), err=True)
+
+
+# --- Refactoring stages: plan, apply, undo, status (the engine: refactorkit/engine/) ---
+
+STAGES_KEY = "refactorkit.stages"  # ctx.meta entry that a test harness may fill with fakes
+
+
+def _stage(ctx: click.Context, name: str) -> Stage:
+    return create_stage(name, ctx.meta.get(STAGES_KEY) or available_stages())
+
+
+@cli.command()
+@click.argument("stage")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the plan to this file instead of standard output.",
+)
+@click.option("--force", is_flag=True, help="Overwrite OUTPUT if it exists.")
+@click.pass_context
+def plan(ctx: click.Context, stage: str, path: Path, output: Path | None, force: bool) -> None:
+    """Propose a plan for STAGE on the project at PATH: TOML to review and edit."""
+
+    def run() -> None:
+        text = propose_plan(_stage(ctx, stage), path, output, force=force)
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            click.echo(
+                f"Wrote {output}; review it, then: refactorkit apply {stage} "
+                f"{path} --plan {output}",
+                err=True,
+            )
+
+    _guarded(run, ctx.obj)
+
+
+@cli.command(name="apply")
+@click.argument("stage")
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option(
+    "--plan",
+    "plan_path",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The plan file to apply (written by `refactorkit plan`).",
+)
+@click.option("--diff", "diff_only", is_flag=True, help="Print the unified diff; write nothing.")
+@click.option("--allow-dirty", is_flag=True, help="Apply over uncommitted changes in git.")
+@click.option("--commit", is_flag=True, help="Make one git commit listing what the stage did.")
+@click.option("--force-order", is_flag=True, help="Apply the stage even out of order.")
+@click.option(
+    "--verify-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds each verify command may run (default: verify_timeout, else 600).",
+)
+@click.pass_context
+def apply_command(
+    ctx: click.Context,
+    stage: str,
+    path: Path,
+    plan_path: Path,
+    diff_only: bool,
+    allow_dirty: bool,
+    commit: bool,
+    force_order: bool,
+    verify_timeout: float | None,
+) -> None:
+    """Apply the plan of STAGE to the project at PATH; verified, and undoable."""
+    options = ApplyOptions(diff_only, allow_dirty, commit, force_order, verify_timeout)
+
+    def run() -> None:
+        report = apply_stage(_stage(ctx, stage), path, plan_path, options)
+        click.echo(report.diff, nl=False)
+        failed = report.failure is not None
+        click.echo(apply_summary(report), nl=False, err=diff_only or failed)
+        if failed:
+            sys.exit(1)
+
+    _guarded(run, ctx.obj)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.option("--force", is_flag=True, help="Restore files even if they were edited since.")
+@click.pass_obj
+def undo(debug: bool, path: Path, force: bool) -> None:
+    """Undo the last apply (finished or interrupted) in the project at PATH."""
+    _guarded(lambda: click.echo(undo_summary(undo_last_apply(path, force=force)), nl=False), debug)
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path), default=".")
+@click.pass_obj
+def status(debug: bool, path: Path) -> None:
+    """Show where the project at PATH stands in isolate -> move-tests -> move-code ->
+    consolidate -> dry, and what the stages did to its coupling."""
+    _guarded(lambda: click.echo(status_summary(project_status(path)), nl=False), debug)
 
 
 def _guarded(action: Callable[[], None], debug: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ else:  # pragma: no cover - exercised only on Python 3.10
     import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 DEFAULT_MAX_FILE_BYTES = 1_000_000
+DEFAULT_VERIFY_TIMEOUT = 600.0  # seconds, for each command of `verify`
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +26,12 @@ class Config:
     exclude: tuple[str, ...] = ()
     group_depth: int | None = None
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    verify: tuple[str, ...] = ()  # the project's own checks, run after every apply
+    verify_timeout: float = DEFAULT_VERIFY_TIMEOUT
     source: str | None = None
 
 
-_KEYS = {"source_roots", "exclude", "group_depth", "max_file_bytes"}
+_KEYS = {"source_roots", "exclude", "group_depth", "max_file_bytes", "verify", "verify_timeout"}
 
 
 def load_config(project_dir: Path) -> Config:
@@ -55,6 +59,8 @@ def _from_table(table: dict[str, object], source: str) -> Config:
         exclude=_str_list(table, "exclude", source),
         group_depth=_opt_positive_int(table, "group_depth", source),
         max_file_bytes=_opt_positive_int(table, "max_file_bytes", source) or DEFAULT_MAX_FILE_BYTES,
+        verify=_commands(table, "verify", source),
+        verify_timeout=_positive_seconds(table, "verify_timeout", source),
         source=source,
     )
 
@@ -73,3 +79,22 @@ def _opt_positive_int(table: dict[str, object], key: str, source: str) -> int | 
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ConfigError(source, f"{key!r} must be a positive whole number.")
     return value
+
+
+def _commands(table: dict[str, object], key: str, source: str) -> tuple[str, ...]:
+    commands = _str_list(table, key, source)
+    for command in commands:
+        try:
+            words = shlex.split(command)
+        except ValueError as exc:
+            raise ConfigError(source, f"{key!r}: cannot split {command!r} ({exc}).") from exc
+        if not words:
+            raise ConfigError(source, f"{key!r} must not hold an empty command.")
+    return commands
+
+
+def _positive_seconds(table: dict[str, object], key: str, source: str) -> float:
+    value = table.get(key, DEFAULT_VERIFY_TIMEOUT)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(source, f"{key!r} must be a positive number of seconds.")
+    return float(value)

@@ -67,3 +67,142 @@ class PlanError(UsageError):
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"Invalid plan {where}: {self.reason}"
+
+
+class UnknownStageError(UsageError):
+    """The stage named on the command line does not exist or is not available yet."""
+
+    def __init__(self, name: str, available: tuple[str, ...]) -> None:
+        super().__init__(name, available)
+        self.name = name
+        self.available = available
+
+    def __str__(self) -> str:
+        known = ", ".join(self.available) or "none yet"
+        return f"Unknown or unavailable stage {self.name!r}; available stages: {known}."
+
+
+class OutputExistsError(UsageError):
+    """Writing a plan would overwrite a file the user did not ask to replace."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"Refusing to overwrite {self.path}: it exists; pass --force to replace it."
+
+
+class DirtyTreeError(UsageError):
+    """The project is a git working tree with uncommitted changes."""
+
+    def __init__(self, path: str, files: tuple[str, ...]) -> None:
+        super().__init__(path, files)
+        self.path = path
+        self.files = files
+
+    def __str__(self) -> str:
+        shown = ", ".join(self.files[:5]) + (", ..." if len(self.files) > 5 else "")
+        return (
+            f"Refusing to apply in {self.path}: the git working tree has uncommitted changes "
+            f"({shown}); commit or stash them, or pass --allow-dirty."
+        )
+
+
+class StageOrderError(UsageError):
+    """A stage is applied out of the order isolate -> move-tests -> move-code -> ..."""
+
+    def __init__(self, path: str, stage: str, expected: str, last: str | None) -> None:
+        super().__init__(path, stage, expected, last)
+        self.path = path
+        self.stage = stage
+        self.expected = expected
+        self.last = last
+
+    def __str__(self) -> str:
+        after = f"after {self.last}" if self.last else "first"
+        return (
+            f"Stage {self.stage} is out of order in {self.path}: {self.expected} comes {after}; "
+            "doing several stages at once multiplies what can go wrong. Pass --force-order "
+            "to apply it anyway."
+        )
+
+
+class NotInGitError(UsageError):
+    """`--commit` was asked for a project that is not in a git working tree."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"--commit needs a git working tree, and {self.path} is not in one."
+
+
+class PendingJournalError(UsageError):
+    """An earlier apply was interrupted and left its journal behind."""
+
+    def __init__(self, path: str, journal: str) -> None:
+        super().__init__(path, journal)
+        self.path = path
+        self.journal = journal
+
+    def __str__(self) -> str:
+        return (
+            f"An earlier apply in {self.path} was interrupted (journal {self.journal}); "
+            f"run `refactorkit undo {self.path}` first."
+        )
+
+
+class ChangeConflictError(RefactorkitError):
+    """A stage's change cannot be applied as computed (the file moved on, or a bad path)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"Cannot apply the change to {self.path}: {self.reason}"
+
+
+class UndoConflictError(RefactorkitError):
+    """A file was edited after the apply that `undo` would restore."""
+
+    def __init__(self, path: str, journal: str) -> None:
+        super().__init__(path, journal)
+        self.path = path
+        self.journal = journal
+
+    def __str__(self) -> str:
+        return (
+            f"Refusing to undo journal {self.journal}: {self.path} was changed after the apply; "
+            "undo would lose that edit. Pass --force to restore it anyway."
+        )
+
+
+class JournalError(RefactorkitError):
+    """A journal or state file under `.refactorkit/` cannot be read."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return (
+            f"Cannot read {self.path}: {self.reason} Restore it from a backup, or remove it if "
+            "you are sure the tree needs no undo."
+        )
+
+
+class GitError(RefactorkitError):
+    """A git command the engine needed failed."""
+
+    def __init__(self, command: str, reason: str) -> None:
+        super().__init__(command, reason)
+        self.command = command
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"`{self.command}` failed: {self.reason}"
