@@ -20,6 +20,7 @@ from refactorkit.atomic import write_atomic
 from refactorkit.engine.apply import ApplyOptions, apply_stage
 from refactorkit.engine.plan import propose_plan
 from refactorkit.engine.render import apply_summary, status_summary, undo_summary
+from refactorkit.engine.stage import Stage
 from refactorkit.engine.status import status as project_status
 from refactorkit.engine.undo import undo as undo_last_apply
 from refactorkit.errors import RefactorkitError
@@ -27,7 +28,6 @@ from refactorkit.report.baseline import load_baseline
 from refactorkit.report.html_report import to_html
 from refactorkit.report.json_report import to_json
 from refactorkit.report.text_report import to_text
-from refactorkit.stages.base import Stage
 from refactorkit.stages.registry import available_stages, create_stage
 from refactorkit.terminal import ProgressBar
 from refactorkit.timing import Timings

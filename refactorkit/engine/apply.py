@@ -14,6 +14,7 @@ from refactorkit.engine.changes import FileChange, StageResult
 from refactorkit.engine.coupling import measure
 from refactorkit.engine.diff import unified_diff
 from refactorkit.engine.plan import PlanFile, read_plan
+from refactorkit.engine.stage import Stage
 from refactorkit.engine.state import AppliedStage, Coupling, State, load_state, save_state
 from refactorkit.engine.validate import effective_changes
 from refactorkit.engine.verify.outcome import CheckOutcome
@@ -27,7 +28,6 @@ from refactorkit.errors import (
     ProjectNotFoundError,
     StageOrderError,
 )
-from refactorkit.stages.base import Stage
 
 
 @dataclass(frozen=True, slots=True)

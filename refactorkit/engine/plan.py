@@ -6,9 +6,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from refactorkit.engine.stage import Stage
 from refactorkit.engine.writer import write_file
 from refactorkit.errors import OutputExistsError, PlanError
-from refactorkit.stages.base import Stage
 
 
 @dataclass(frozen=True, slots=True)

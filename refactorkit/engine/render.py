@@ -7,11 +7,11 @@ from pathlib import Path
 
 from refactorkit.engine.apply import ApplyReport, Outcome
 from refactorkit.engine.changes import StageResult
+from refactorkit.engine.stage import STAGE_ORDER
 from refactorkit.engine.state import Coupling
 from refactorkit.engine.status import StatusReport
 from refactorkit.engine.undo import UndoReport
 from refactorkit.engine.verify.outcome import CheckOutcome, Status
-from refactorkit.stages.base import STAGE_ORDER
 
 
 def apply_summary(report: ApplyReport) -> str:

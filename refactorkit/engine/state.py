@@ -7,10 +7,10 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from refactorkit.engine.stage import STAGE_ORDER
 from refactorkit.engine.workdir import ensure_workdir, workdir
 from refactorkit.engine.writer import write_file
 from refactorkit.errors import JournalError
-from refactorkit.stages.base import STAGE_ORDER
 
 STATE_FORMAT = 1
 STATE_FILE = "state.json"
