@@ -3,6 +3,9 @@
 Stored as JSON (never pickle: a cache file inside an analysed repository must not be able
 to run code) under the project's `.refactorkit/cache/`. A file whose size and mtime are
 unchanged is not read again; a changed stat with the same content hash is not parsed again.
+As in git's "racy git" rule, a file modified less than `RACY_SECONDS` before the cache was
+written is not trusted by its stat alone (coarse file system clocks could hide a second
+write of the same size), so its content hash is checked.
 Imports read by grimp also depend on which modules exist (`from pkg import name` names a
 submodule only if `pkg/name.py` exists), so those entries are kept only while the set of
 modules is the same. A cache that cannot be read or has the wrong shape is ignored and
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +25,8 @@ from refactorkit.atomic import write_atomic
 from refactorkit.diagnostics import Diagnostic
 from refactorkit.scan.facts import AppConfigFact, FileFacts, Reference, RefKind, SettingsFact
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+RACY_SECONDS = 2
 CACHE_DIR = Path(".refactorkit") / "cache"
 
 JsonObject = dict[str, object]
@@ -58,6 +63,7 @@ class FactsCache:
         self.modules = modules
         self.entries: dict[str, Entry] = {}
         self.loaded_modules = ""
+        self.saved_at_ns = 0
 
     @classmethod
     def load(cls, path: Path | None, fingerprint: str, modules: str) -> FactsCache:
@@ -69,6 +75,7 @@ class FactsCache:
             if document.get("format") != CACHE_FORMAT or document.get("key") != fingerprint:
                 return cache
             cache.loaded_modules = str(document["modules"])
+            cache.saved_at_ns = int(document["saved_at_ns"])
             cache.entries = {rel: _entry(raw) for rel, raw in document["files"].items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             cache.entries = {}  # unreadable or corrupt: start again
@@ -78,9 +85,10 @@ class FactsCache:
         self, relpath: str, module: str, is_package: bool, size: int, mtime_ns: int
     ) -> Entry | None:
         entry = self._usable(relpath, module, is_package)
-        if entry is not None and (entry.size, entry.mtime_ns) == (size, mtime_ns):
-            return entry
-        return None
+        if entry is None or (entry.size, entry.mtime_ns) != (size, mtime_ns):
+            return None
+        racy = mtime_ns >= self.saved_at_ns - RACY_SECONDS * 1_000_000_000
+        return None if racy else entry
 
     def by_digest(self, relpath: str, module: str, is_package: bool, digest: str) -> Entry | None:
         entry = self._usable(relpath, module, is_package)
@@ -101,6 +109,7 @@ class FactsCache:
             "format": CACHE_FORMAT,
             "key": self.fingerprint,
             "modules": self.modules,
+            "saved_at_ns": time.time_ns(),
             "files": {rel: _raw(entry) for rel, entry in sorted(entries.items())},
         }
         try:

@@ -42,8 +42,27 @@ def touch_later(path: Path) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
 
 
+def test_a_file_modified_just_before_the_cache_was_written_is_checked_by_content(tree):
+    root = tree(PROJECT)
+    scan(root)  # the files were written a moment ago: racy
+    path = root / "shop/views.py"
+    stat = path.stat()
+    path.write_text("import shop.lazy as lazy_\n")  # the same size: 26 bytes
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same mtime
+    assert path.stat().st_size == stat.st_size
+    assert refs(scan(root))["shop.views"] == {(1, "import", "shop.lazy")}
+
+
+def settle(root: Path) -> None:
+    """Make every file look modified long ago, so that its stat alone can be trusted."""
+    for path in root.rglob("*.py"):
+        stat = path.stat()
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 10_000_000_000))
+
+
 def test_second_run_reads_nothing_and_gives_the_same_facts(tree):
     root = tree(PROJECT)
+    settle(root)
     first = scan(root)
     assert (first.read, first.parsed) == (6, 2)
     second = scan(root)
@@ -54,6 +73,7 @@ def test_second_run_reads_nothing_and_gives_the_same_facts(tree):
 
 def test_a_changed_file_is_the_only_one_read_again(tree):
     root = tree(PROJECT)
+    settle(root)
     scan(root)
     (root / "shop/lazy.py").write_text("def f():\n    import shop.views\n")
     touch_later(root / "shop/lazy.py")
@@ -64,6 +84,7 @@ def test_a_changed_file_is_the_only_one_read_again(tree):
 
 def test_same_content_with_a_new_mtime_is_read_but_not_parsed(tree):
     root = tree(PROJECT)
+    settle(root)
     scan(root)
     touch_later(root / "shop/models.py")
     result = scan(root)
@@ -95,6 +116,7 @@ def test_grimp_entries_follow_a_new_submodule(tree):
 
 def test_broken_files_stay_reported_from_the_cache(tree):
     root = tree({**PROJECT, "shop/broken.py": "def (:\n"})
+    settle(root)
     first = scan(root)
     second = scan(root)
     assert second.read == 0
@@ -104,14 +126,15 @@ def test_broken_files_stay_reported_from_the_cache(tree):
 
 def test_corrupt_or_foreign_cache_is_ignored_and_rebuilt(tree):
     root = tree(PROJECT)
+    settle(root)
     expected = refs(scan(root))
     path = root / CACHE_DIR / "scan.json"
     for garbage in (
         b"{not json",
         b"[]",
-        b'{"format": 1, "key": 3}',
+        b'{"format": 2, "key": 3}',
         b"\x00\xff",
-        b'{"format": 1, "key": "%s", "modules": "", "files": {"x": 1}}',
+        b'{"format": 2, "key": "%s", "modules": "", "saved_at_ns": 0, "files": {"x": 1}}',
     ):
         path.write_bytes(garbage.replace(b"%s", fingerprint(1_000_000).encode()))
         result = scan(root)
