@@ -28,7 +28,7 @@ from refactorkit.graph.metrics import (
 )
 from refactorkit.graph.resolve import Dependency, Unresolved, dependencies
 from refactorkit.progress import Progress
-from refactorkit.project import discover
+from refactorkit.project import Project, discover
 from refactorkit.scan.cache import CACHE_DIR, FactsCache, fingerprint, modules_key
 from refactorkit.scan.runner import ScanResult, scan_project
 from refactorkit.timing import Timings
@@ -86,11 +86,7 @@ def analyze(
     cache = None
     if use_cache:
         with timings.phase("load cache"):
-            cache = FactsCache.load(
-                project.path / CACHE_DIR / "scan.json",
-                fingerprint(config.max_file_bytes),
-                modules_key([f.module for f in project.files]),
-            )
+            cache = load_cache(project, config)
     scan = scan_project(project, config, jobs=jobs, cache=cache, progress=progress, timings=timings)
     with timings.phase("graph"):
         registry = find_apps(scan.files, config.group_depth)
@@ -101,6 +97,15 @@ def analyze(
         return _analysis(
             project.path.name, registry.is_django, scan, deps, unresolved, modules, apps
         )
+
+
+def load_cache(project: Project, config: Config) -> FactsCache:
+    """The scan cache of `project` under `.refactorkit/cache/` (empty when there is none)."""
+    return FactsCache.load(
+        project.path / CACHE_DIR / "scan.json",
+        fingerprint(config.max_file_bytes),
+        modules_key([f.module for f in project.files]),
+    )
 
 
 def _analysis(

@@ -10,7 +10,8 @@ from refactorkit.engine.state import Coupling
 
 
 def measure(project: Path, config: Config) -> Coupling:
-    summary = analyze(project, config).summary
+    # The cache makes the measure after an apply re-read only the files the stage wrote.
+    summary = analyze(project, config, use_cache=True).summary
     return Coupling(
         cross_unit_edges=summary.cross_unit_edges,
         cycle_groups=summary.cycle_groups,

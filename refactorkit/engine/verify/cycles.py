@@ -16,6 +16,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from refactorkit.analysis import load_cache
 from refactorkit.apps import find_apps
 from refactorkit.config import Config
 from refactorkit.engine.verify.outcome import CheckOutcome, failed, listing, passed
@@ -36,7 +37,7 @@ class RuntimeImports:
 
 def runtime_imports(path: Path, config: Config) -> RuntimeImports:
     project = discover(path, config)
-    scan = scan_project(project, config)
+    scan = scan_project(project, config, cache=load_cache(project, config))
     registry = find_apps(scan.files, config.group_depth)
     deps, _ = dependencies(scan.files, registry)
     modules = frozenset(f.module for f in scan.files)
