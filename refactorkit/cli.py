@@ -11,28 +11,30 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from refactorkit import __version__
 from refactorkit.analysis import analyze as run_analysis
 from refactorkit.atomic import write_atomic
-from refactorkit.engine.apply import ApplyOptions, apply_stage
-from refactorkit.engine.plan import propose_plan
-from refactorkit.engine.render import apply_summary, status_summary, undo_summary
-from refactorkit.engine.stage import Stage
-from refactorkit.engine.status import status as project_status
-from refactorkit.engine.undo import undo as undo_last_apply
 from refactorkit.errors import RefactorkitError
 from refactorkit.report.baseline import load_baseline
-from refactorkit.report.html_report import to_html
 from refactorkit.report.json_report import to_json
 from refactorkit.report.text_report import to_text
 from refactorkit.stages.registry import available_stages, create_stage
 from refactorkit.terminal import ProgressBar
 from refactorkit.timing import Timings
 
-RENDERERS: dict[str, Callable[..., str]] = {"text": to_text, "json": to_json, "html": to_html}
+if TYPE_CHECKING:
+    from refactorkit.analysis import Analysis
+    from refactorkit.engine.stage import Stage
+    from refactorkit.report.baseline import Baseline
+
+# The engine and the HTML renderer (jinja2) are imported by the commands that use them:
+# every run of `analyze` would otherwise pay for their import.
+
+FORMATS = ("html", "json", "text")
 DEFAULT_JOBS = min(os.cpu_count() or 1, 8)
 
 
@@ -87,7 +89,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(sorted(RENDERERS)),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
     help="Output format.",
@@ -160,7 +162,7 @@ def _report(
         timings=timings,
     )
     with timings.phase(f"render ({fmt})"):
-        rendered = to_html(result, before) if fmt == "html" else RENDERERS[fmt](result)
+        rendered = _render(fmt, result, before)
     if output is None:
         click.echo(rendered, nl=False)
     else:
@@ -193,6 +195,8 @@ def _stage(ctx: click.Context, name: str) -> Stage:
 @click.pass_context
 def plan(ctx: click.Context, stage: str, path: Path, output: Path | None, force: bool) -> None:
     """Propose a plan for STAGE on the project at PATH: TOML to review and edit."""
+
+    from refactorkit.engine.plan import propose_plan
 
     def run() -> None:
         text = propose_plan(_stage(ctx, stage), path, output, force=force)
@@ -240,6 +244,9 @@ def apply_command(
     verify_timeout: float | None,
 ) -> None:
     """Apply the plan of STAGE to the project at PATH; verified, and undoable."""
+    from refactorkit.engine.apply import ApplyOptions, apply_stage
+    from refactorkit.engine.render import apply_summary
+
     options = ApplyOptions(diff_only, allow_dirty, commit, force_order, verify_timeout)
 
     def run() -> None:
@@ -259,6 +266,9 @@ def apply_command(
 @click.pass_obj
 def undo(debug: bool, path: Path, force: bool) -> None:
     """Undo the last apply (finished or interrupted) in the project at PATH."""
+    from refactorkit.engine.render import undo_summary
+    from refactorkit.engine.undo import undo as undo_last_apply
+
     _guarded(lambda: click.echo(undo_summary(undo_last_apply(path, force=force)), nl=False), debug)
 
 
@@ -268,7 +278,18 @@ def undo(debug: bool, path: Path, force: bool) -> None:
 def status(debug: bool, path: Path) -> None:
     """Show where the project at PATH stands in isolate -> move-tests -> move-code ->
     consolidate -> dry, and what the stages did to its coupling."""
+    from refactorkit.engine.render import status_summary
+    from refactorkit.engine.status import status as project_status
+
     _guarded(lambda: click.echo(status_summary(project_status(path)), nl=False), debug)
+
+
+def _render(fmt: str, result: Analysis, before: Baseline | None) -> str:
+    if fmt == "html":
+        from refactorkit.report.html_report import to_html
+
+        return to_html(result, before)
+    return to_json(result) if fmt == "json" else to_text(result)
 
 
 def _guarded(action: Callable[[], None], debug: bool) -> None:
