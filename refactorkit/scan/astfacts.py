@@ -26,7 +26,9 @@ RELATION_FIELDS = frozenset(
         "ParentalManyToManyField",
     }
 )
-_INDENTED_IMPORT = re.compile(rb"^[ \t]+(?:import|from)[ \t]", re.MULTILINE)
+# Patterns start with a literal where they can: `re` then skips ahead with a fast search,
+# where `^` under MULTILINE makes it try every position (2-5x slower on big trees).
+_INDENTED_IMPORT = re.compile(rb"\n[ \t]+(?:import|from)[ \t]")
 _DJANGO_WORDS = re.compile(
     rb"ForeignKey|OneToOneField|ManyToManyField|ForeignObject|ParentalKey|get_model|include\("
     rb"|patch|sender|AppConfig|INSTALLED_APPS|AUTH_USER_MODEL|import_string"
@@ -45,8 +47,12 @@ def is_settings_module(module: str, source: bytes) -> bool:
     return (
         parts[-1].startswith("settings")
         or (len(parts) > 1 and parts[-2] == "settings")
-        or _SETTINGS_ASSIGN.search(source) is not None
+        or (_mentions_settings(source) and _SETTINGS_ASSIGN.search(source) is not None)
     )
+
+
+def _mentions_settings(source: bytes) -> bool:
+    return b"INSTALLED_APPS" in source or b"MIDDLEWARE" in source or b"ROOT_URLCONF" in source
 
 
 def needs_ast(source: bytes, *, is_settings: bool) -> bool:

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 
 from refactorkit.project import SourceFile
 
-_DEFINITION = re.compile(rb"^(?:async[ \t]+def|def|class)[ \t]", re.MULTILINE)
+_DEFINITION = rb"(?:async[ \t]+def|def|class)[ \t]"
+# A literal first character lets `re` skip ahead; `^` under MULTILINE would try every position.
+_LATER_DEFINITION = re.compile(rb"\n" + _DEFINITION)
+_FIRST_DEFINITION = re.compile(_DEFINITION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +49,7 @@ def read_source(file: SourceFile) -> SourceText | Unreadable:
                 f"at offset {exc.start}) and declares no encoding that decodes it.",
             )
     lines = data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
-    return SourceText(file, data, lines, len(_DEFINITION.findall(data)), utf8)
+    return SourceText(file, data, lines, _definitions(data), utf8)
 
 
 def _decodes_with_cookie(data: bytes) -> bool:
@@ -56,3 +59,8 @@ def _decodes_with_cookie(data: bytes) -> bool:
     except (SyntaxError, LookupError, UnicodeDecodeError):
         return False
     return encoding.replace("_", "-").lower() not in ("utf-8", "utf-8-sig")
+
+
+def _definitions(data: bytes) -> int:
+    first = _FIRST_DEFINITION.match(data) is not None
+    return len(_LATER_DEFINITION.findall(data)) + first
