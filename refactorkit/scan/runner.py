@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from refactorkit.config import Config
 from refactorkit.diagnostics import Diagnostic
@@ -58,55 +58,66 @@ def scan_project(
 ) -> ScanResult:
     progress = progress or NoProgress()
     timings = timings or Timings()
-    entries: dict[str, Entry] = {}
-    unreadable: list[Diagnostic] = []
-    to_parse: list[_Pending] = []
-    to_grimp: list[_Pending] = []
     with timings.phase("read files"):
-        progress.start("Reading", len(project.files))
-        read = 0
-        for file in project.files:
-            progress.advance()
-            outcome, was_read = _read(file, cache, config)
-            read += was_read
-            if isinstance(outcome, Entry):
-                entries[file.relpath] = outcome
-            elif isinstance(outcome, Diagnostic):
-                unreadable.append(outcome)
-            elif outcome.notes or not _needs_parse(file, outcome):
-                to_grimp.append(outcome)
-            else:
-                to_parse.append(outcome)
-        progress.finish()
+        triage = _read_all(project, config, cache, progress)
+    entries = triage.entries
     with timings.phase("parse (ast, Django facts)"):
-        parsed = _parse_all(to_parse, jobs, progress)
-    for pending, result in zip(to_parse, parsed, strict=True):
+        parsed = _parse_all(triage.to_parse, jobs, progress)
+    for pending, result in zip(triage.to_parse, parsed, strict=True):
+        relpath = pending.source.file.relpath
         if isinstance(result, FileFacts):
-            entries[pending.source.file.relpath] = _entry(pending, False, result, ())
+            entries[relpath] = _entry(pending, False, result, ())
         elif pending.source.file.package_root is not None and pending.source.utf8:
             # Maybe syntax newer than this Python: grimp's parser may still read it.
-            to_grimp.append(replace(pending, notes=(_newer_syntax(pending, result),)))
+            triage.to_grimp.append(replace(pending, notes=(_newer_syntax(pending, result),)))
         else:
-            syntax = _syntax_diagnostic(pending.source.file.relpath, result.line, result.message)
-            entries[pending.source.file.relpath] = _entry(pending, False, None, (syntax,))
+            syntax = _syntax_diagnostic(relpath, result.line, result.message)
+            entries[relpath] = _entry(pending, False, None, (syntax,))
     with timings.phase("imports (grimp)"):
-        entries.update(_grimp(to_grimp, project))
-    if cache is not None and (read or set(entries) != set(cache.entries)):
+        entries.update(_grimp(triage.to_grimp, project))
+    if cache is not None and (triage.read or set(entries) != set(cache.entries)):
         cache.save(entries)
-    facts = sorted(
-        (e.facts for e in entries.values() if e.facts is not None), key=lambda f: f.module
-    )
-    diagnostics = [
+    facts = sorted((e.facts for e in entries.values() if e.facts), key=lambda f: f.module)
+    diagnostics = {
         *project.diagnostics,
-        *unreadable,
+        *triage.unreadable,
         *(d for e in entries.values() for d in e.diagnostics),
-    ]
+    }
     return ScanResult(
-        tuple(facts),
-        tuple(sorted(set(diagnostics))),
-        read=read,
-        parsed=len(to_parse),
+        tuple(facts), tuple(sorted(diagnostics)), read=triage.read, parsed=len(triage.to_parse)
     )
+
+
+@dataclass
+class _Triage:
+    """Where each file goes after the read: done (from the cache), to ast, or to grimp."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    unreadable: list[Diagnostic] = field(default_factory=list)
+    to_parse: list[_Pending] = field(default_factory=list)
+    to_grimp: list[_Pending] = field(default_factory=list)
+    read: int = 0  # files whose bytes were read
+
+
+def _read_all(
+    project: Project, config: Config, cache: FactsCache | None, progress: Progress
+) -> _Triage:
+    triage = _Triage()
+    progress.start("Reading", len(project.files))
+    for file in project.files:
+        progress.advance()
+        outcome, was_read = _read(file, cache, config)
+        triage.read += was_read
+        if isinstance(outcome, Entry):
+            triage.entries[file.relpath] = outcome
+        elif isinstance(outcome, Diagnostic):
+            triage.unreadable.append(outcome)
+        elif outcome.notes or not _needs_parse(file, outcome):
+            triage.to_grimp.append(outcome)
+        else:
+            triage.to_parse.append(outcome)
+    progress.finish()
+    return triage
 
 
 def _read(
