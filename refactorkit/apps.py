@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from refactorkit.scan.facts import FileFacts
 
@@ -101,51 +101,68 @@ def find_apps(files: Iterable[FileFacts], group_depth: int | None) -> AppRegistr
     files = list(files)
     modules = {f.module for f in files}
     packages = _packages(modules)
-    apps: dict[str, Unit] = {}
-    aliases: dict[str, str] = {}  # every label any AppConfig gives a package -> that package
-    config_classes: dict[str, str] = {}
-    for facts in sorted(files, key=lambda f: (not f.module.endswith(".apps"), f.module)):
-        for config in facts.app_configs:
-            package = config.name or facts.module.rpartition(".")[0]
-            config_classes[f"{facts.module}.{config.class_name}"] = package
-            if package in packages:
-                label = config.label or package.rsplit(".", 1)[-1]
-                # The package's own apps.py gives its default label; other configs add aliases.
-                apps.setdefault(package, Unit(package, label, UnitKind.APP))
-                aliases.setdefault(label, package)
+    found = _from_app_configs(files, packages)
     settings = [f.settings for f in files if f.settings is not None]
     externals: dict[str, Unit] = {}
     for entry in (e for s in settings for e in s.installed_apps):
-        package = config_classes.get(entry, entry)
+        package = found.config_classes.get(entry, entry)
         if package in packages:
-            apps.setdefault(package, Unit(package, package.rsplit(".", 1)[-1], UnitKind.APP))
+            found.apps.setdefault(package, _unit(package, UnitKind.APP))
         elif package not in modules:
             name = _external_package(package)
-            externals.setdefault(name, Unit(name, name.rsplit(".", 1)[-1], UnitKind.EXTERNAL))
-    if not apps:
-        # No AppConfig and no INSTALLED_APPS: guess apps from Django's file conventions.
-        for module in modules:
-            parent, _, leaf = module.rpartition(".")
-            if leaf in ("models", "apps") and parent in packages:
-                apps.setdefault(parent, Unit(parent, parent.rsplit(".", 1)[-1], UnitKind.APP))
+            externals.setdefault(name, _unit(name, UnitKind.EXTERNAL))
+    apps = found.apps or _guessed_apps(modules, packages)
     for label in DJANGO_CONTRIB_APPS:
         name = f"django.contrib.{label}"
         if name not in apps and not any(u.label == label for u in apps.values()):
             externals.setdefault(name, Unit(name, label, UnitKind.EXTERNAL))
-    is_django = bool(settings or apps)
     depths = _group_depths(modules, apps, group_depth)
-    auth_user_model = next(
-        (s.auth_user_model for s in settings if s.auth_user_model), DJANGO_DEFAULT_USER_MODEL
-    )
     module_units = {m: _unit_of(m, apps, depths, packages) for m in modules}
     units = tuple(sorted({*apps.values(), *externals.values(), *module_units.values()}))
     return AppRegistry(
         units,
         module_units,
-        aliases,
-        is_django=is_django,
-        auth_user_model=auth_user_model,
+        found.aliases,
+        is_django=bool(settings or apps),
+        auth_user_model=next(
+            (s.auth_user_model for s in settings if s.auth_user_model), DJANGO_DEFAULT_USER_MODEL
+        ),
     )
+
+
+@dataclass
+class _Declared:
+    apps: dict[str, Unit] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # any config's label -> its package
+    config_classes: dict[str, str] = field(default_factory=dict)  # dotted class -> package
+
+
+def _from_app_configs(files: list[FileFacts], packages: set[str]) -> _Declared:
+    found = _Declared()
+    # The package's own apps.py comes first: it gives the default label; others add aliases.
+    for facts in sorted(files, key=lambda f: (not f.module.endswith(".apps"), f.module)):
+        for config in facts.app_configs:
+            package = config.name or facts.module.rpartition(".")[0]
+            found.config_classes[f"{facts.module}.{config.class_name}"] = package
+            if package in packages:
+                label = config.label or package.rsplit(".", 1)[-1]
+                found.apps.setdefault(package, Unit(package, label, UnitKind.APP))
+                found.aliases.setdefault(label, package)
+    return found
+
+
+def _guessed_apps(modules: set[str], packages: set[str]) -> dict[str, Unit]:
+    """No AppConfig and no INSTALLED_APPS: guess apps from Django's file conventions."""
+    apps: dict[str, Unit] = {}
+    for module in sorted(modules):
+        parent, _, leaf = module.rpartition(".")
+        if leaf in ("models", "apps") and parent in packages:
+            apps.setdefault(parent, _unit(parent, UnitKind.APP))
+    return apps
+
+
+def _unit(name: str, kind: UnitKind) -> Unit:
+    return Unit(name, name.rsplit(".", 1)[-1], kind)
 
 
 def _packages(modules: set[str]) -> set[str]:
