@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 
 from refactorkit.errors import UnknownStageError
 from refactorkit.stages.base import STAGE_ORDER, Stage
+from refactorkit.stages.move_code import MoveCodeStage
+from refactorkit.stages.move_tests import MoveTestsStage
 
 StageFactory = Callable[[], Stage]
 
@@ -19,8 +21,8 @@ def available_stages() -> Mapping[str, StageFactory]:
     """Stage name -> factory, for the stages implemented so far (names from STAGE_ORDER)."""
     return {
         # "isolate": IsolateStage,
-        # "move-tests": MoveTestsStage,
-        # "move-code": MoveCodeStage,  (refactorkit/stages/move_code.py)
+        "move-tests": MoveTestsStage,
+        "move-code": MoveCodeStage,
         # "consolidate": ConsolidateStage,
         # "dry": DryStage,
     }
