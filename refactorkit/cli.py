@@ -227,6 +227,16 @@ def plan(ctx: click.Context, stage: str, path: Path, output: Path | None, force:
 @click.option("--commit", is_flag=True, help="Make one git commit listing what the stage did.")
 @click.option("--force-order", is_flag=True, help="Apply the stage even out of order.")
 @click.option(
+    "--keep-shim",
+    is_flag=True,
+    help="move-code: leave a re-export at each old place, for code outside the project.",
+)
+@click.option(
+    "--rewrite-imports",
+    is_flag=True,
+    help="isolate: also point the project's importers at the new submodules.",
+)
+@click.option(
     "--verify-timeout",
     type=click.FloatRange(min=0, min_open=True),
     help="Seconds each verify command may run (default: verify_timeout, else 600).",
@@ -241,13 +251,20 @@ def apply_command(
     allow_dirty: bool,
     commit: bool,
     force_order: bool,
+    keep_shim: bool,
+    rewrite_imports: bool,
     verify_timeout: float | None,
 ) -> None:
     """Apply the plan of STAGE to the project at PATH; verified, and undoable."""
     from refactorkit.engine.apply import ApplyOptions, apply_stage
     from refactorkit.engine.render import apply_summary
 
-    options = ApplyOptions(diff_only, allow_dirty, commit, force_order, verify_timeout)
+    flags = tuple(
+        name
+        for name, wanted in (("keep_shim", keep_shim), ("rewrite_imports", rewrite_imports))
+        if wanted
+    )
+    options = ApplyOptions(diff_only, allow_dirty, commit, force_order, verify_timeout, flags)
 
     def run() -> None:
         report = apply_stage(_stage(ctx, stage), path, plan_path, options)

@@ -13,7 +13,7 @@ from refactorkit.engine import gitcheck, journal
 from refactorkit.engine.changes import FileChange, StageResult
 from refactorkit.engine.coupling import measure
 from refactorkit.engine.diff import unified_diff
-from refactorkit.engine.plan import PlanFile, read_plan
+from refactorkit.engine.plan import PlanFile, read_plan, with_flags
 from refactorkit.engine.stage import Stage
 from refactorkit.engine.state import AppliedStage, Coupling, State, load_state, save_state
 from refactorkit.engine.validate import effective_changes
@@ -37,6 +37,7 @@ class ApplyOptions:
     commit: bool = False  # one git commit for the stage
     force_order: bool = False  # apply even when the stage is out of order
     verify_timeout: float | None = None  # seconds per verify command; None: the config's
+    plan_flags: tuple[str, ...] = ()  # top-level plan options set to true, e.g. "keep_shim"
 
 
 class Outcome(str, enum.Enum):
@@ -69,7 +70,7 @@ class ApplyReport:
 def apply_stage(stage: Stage, path: Path, plan_path: Path, options: ApplyOptions) -> ApplyReport:
     project = _project_dir(path)
     config = load_config(project)
-    plan = read_plan(plan_path)
+    plan = with_flags(read_plan(plan_path), options.plan_flags)
     pending = journal.latest(project)
     if pending is not None and not pending.complete:
         raise PendingJournalError(str(project), pending.id)
