@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 
 from refactorkit.errors import UnknownStageError
 from refactorkit.stages.base import STAGE_ORDER, Stage
+from refactorkit.stages.isolate import IsolateStage
 from refactorkit.stages.move_code import MoveCodeStage
 from refactorkit.stages.move_tests import MoveTestsStage
 
@@ -20,7 +21,7 @@ StageFactory = Callable[[], Stage]
 def available_stages() -> Mapping[str, StageFactory]:
     """Stage name -> factory, for the stages implemented so far (names from STAGE_ORDER)."""
     return {
-        # "isolate": IsolateStage,
+        "isolate": IsolateStage,
         "move-tests": MoveTestsStage,
         "move-code": MoveCodeStage,
         # "consolidate": ConsolidateStage,

@@ -1,0 +1,99 @@
+"""The order in which a split module's statements run on import, and whether it is safe.
+
+Support module of the isolate codemods; it holds no command. Importing the package runs its
+`__init__` top to bottom; each submodule import there first runs the sibling submodules it
+imports, then its own statements. Statements of different submodules therefore run in
+another order than in the old module. That is harmless unless two of them touch the same
+module-level object at import time and at least one binds or changes it (`X = ...`,
+`X.append(...)`, `X.attr = ...`): then the new order must keep theirs. Registrations through
+a decorator (`@register.filter`, `@site.register(Model)`) are taken to commute with each
+other, as registries keyed by name do: only their order relative to other uses is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from codemods._isolate_kinds import Kind
+from codemods._isolate_units import Ctx, ModuleUnits
+
+
+class _HasOwn(Protocol):
+    @property
+    def own(self) -> tuple[int, ...]: ...
+
+
+def execution_order(
+    init_items: Sequence[int | str],
+    submodules: Mapping[str, _HasOwn],
+    imports: Mapping[str, Sequence[str]],
+) -> list[int]:
+    """Statement indexes in the order they run when the package is imported."""
+    order: list[int] = []
+    done: set[str] = set()
+
+    def run(name: str) -> None:
+        if name in done:
+            return
+        done.add(name)
+        for sibling in sorted(imports.get(name, ())):
+            run(sibling)
+        order.extend(submodules[name].own)
+
+    for item in init_items:
+        if isinstance(item, str):
+            run(item)
+        else:
+            order.append(item)
+    return order
+
+
+def order_violation(
+    units: ModuleUnits, order: Sequence[int], group_of: Mapping[int, str]
+) -> tuple[str, tuple[int, int]] | None:
+    """Why the new order is unsafe (and the two statements concerned), or None when every
+    write keeps its place among the import-time accesses to the same name."""
+    position = {index: k for k, index in enumerate(order)}
+    accesses: dict[str, list[tuple[int, int]]] = {}  # name -> (statement, kind) by line
+    for unit in units.units:
+        if unit.kind.is_import or unit.kind is Kind.DOCSTRING:
+            continue
+        for name in unit.binds:
+            accesses.setdefault(name, []).append((unit.index, _WRITE))
+        for use in unit.uses:
+            if use.ctx is Ctx.IMPORT and use.name not in units.import_names:
+                kind = _WRITE if use.mutates else _REGISTER if use.registers else _READ
+                accesses.setdefault(use.name, []).append((unit.index, kind))
+    for name, seen in sorted(accesses.items()):
+        for k, (first, first_kind) in enumerate(seen):
+            for second, second_kind in seen[k + 1 :]:
+                if not _conflict(first_kind, second_kind):
+                    continue
+                if position[first] > position[second]:
+                    return _reason(units, name, first, second, group_of), (first, second)
+    return None
+
+
+_READ, _REGISTER, _WRITE = 0, 1, 2
+
+
+def _conflict(first: int, second: int) -> bool:
+    """Whether two accesses to one name must keep their order."""
+    if _WRITE in (first, second):
+        return True
+    return first != second  # a registration and a plain read; two of a kind commute
+
+
+def _reason(
+    units: ModuleUnits, name: str, first: int, second: int, group_of: Mapping[int, str]
+) -> str:
+    def where(index: int) -> str:
+        group = group_of.get(index)
+        place = f"submodule {group}" if group else "the package __init__"
+        return f"line {units.units[index].line} (in {place})"
+
+    return (
+        f"the split would run {where(second)} before {where(first)}; both use {name} at "
+        "import time and one of them binds or changes it."
+    )
