@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import textwrap
 from pathlib import Path
 
@@ -24,3 +25,17 @@ def tree(tmp_path: Path):
         return write_tree(tmp_path / "project", files)
 
     return make
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    """sha256 of every file under `root` (refactorkit's own folder and caches aside)."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".refactorkit" not in p.parts and "__pycache__" not in p.parts
+    }
+
+
+@pytest.fixture
+def hash_tree():
+    return tree_hashes

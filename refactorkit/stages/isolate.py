@@ -10,7 +10,7 @@ Pure: nothing is written here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from codemods._isolate_types import Group, PlanProblem
@@ -108,7 +108,7 @@ class _Transform:
             self.done.append(split.done)
             self.mentions.extend(split.mentions)
             for change in split.changes:
-                self.changes[change.path] = change
+                self.changes[change.path] = self._against_disk(change)
         for path, edit in sorted(edited.items()):
             if path in splits:
                 continue
@@ -121,6 +121,13 @@ class _Transform:
             skipped=tuple(self.skipped),
             mentions=tuple(self.mentions),
         )
+
+    def _against_disk(self, change: FileChange) -> FileChange:
+        """A split made from edited text (`rewrite_imports`) still starts from the file on
+        disk: the engine checks `before` against it before writing anything."""
+        file = self.context.files.get(change.path)
+        original = file.path.read_bytes() if file is not None else None
+        return change if change.before == original else replace(change, before=original)
 
     def _split_all(self, overlay: dict[str, bytes]) -> tuple[dict[str, Split], list[Skipped]]:
         """Every module of the plan split (from `overlay` where it has the module's text),

@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 
 from refactorkit.analysis import analyze
+from refactorkit.engine.apply import ApplyOptions, Outcome, apply_stage
 from refactorkit.engine.changes import StageResult
+from refactorkit.engine.undo import undo
 from refactorkit.stages.isolate import IsolateStage
 
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo_monolith"
@@ -205,3 +207,20 @@ def test_with_rewrite_imports_the_importers_use_the_submodules_and_the_suite_pas
     assert run.returncode == 0, run.stderr[-3000:]
     assert "Ran 182 tests" in run.stderr
     assert manage(project, "makemigrations", "--check", "--dry-run").returncode == 0
+
+
+def test_engine_apply_then_undo_restores_every_byte(tmp_path, hash_tree):
+    """Through the real engine (plan file, --rewrite-imports, verification), then `undo`."""
+    project = tmp_path / "demo"
+    shutil.copytree(DEMO, project, ignore=shutil.ignore_patterns("__pycache__", "db.sqlite3"))
+    stage = IsolateStage()
+    plan = tmp_path / "isolate.toml"
+    plan.write_text(stage.propose(project), encoding="utf-8")
+    original = hash_tree(project)
+    options = ApplyOptions(force_order=True, plan_flags=("rewrite_imports",))
+    report = apply_stage(stage, project, plan, options)
+    assert report.outcome is Outcome.APPLIED, report.failure
+    assert (project / "classrooms" / "models" / "__init__.py").is_file()
+    assert not (project / "classrooms" / "models.py").exists()
+    undo(project)
+    assert hash_tree(project) == original
