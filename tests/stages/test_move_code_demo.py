@@ -81,3 +81,22 @@ def test_fewer_cross_app_dependencies(moved):
     before, after = analyze(DEMO).summary, analyze(root).summary
     assert after.cross_unit_edges < before.cross_unit_edges
     assert after.cross_unit_dependencies < before.cross_unit_dependencies
+
+
+def test_through_the_engine_mypy_stays_as_clean_and_undo_restores_every_byte(tmp_path, hash_tree):
+    """The real `apply`: every check runs, mypy included (configured in the copy), then undo."""
+    from refactorkit.engine.apply import ApplyOptions, Outcome, apply_stage
+    from refactorkit.engine.undo import undo
+
+    root = tmp_path / "demo"
+    shutil.copytree(DEMO, root, ignore=shutil.ignore_patterns("__pycache__", "db.sqlite3"))
+    (root / "pyproject.toml").write_text("[tool.mypy]\nignore_missing_imports = true\n")
+    original = hash_tree(root)
+    report = apply_stage(MoveCodeStage(), root, PLAN, ApplyOptions(force_order=True))
+    assert report.outcome is Outcome.APPLIED, report.failure
+    checks = {c.check: c.status.value for c in report.checks}
+    assert checks["mypy"] == "passed"
+    assert report.after is not None and report.before is not None
+    assert report.after.cross_unit_edges < report.before.cross_unit_edges
+    undo(root)
+    assert hash_tree(root) == original
