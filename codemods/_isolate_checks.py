@@ -22,6 +22,7 @@ MOVED_SPECIALS = {
     "__loader__": "its loader changes",
     "__cached__": "its cache path changes",
     "__doc__": "the module docstring stays in the package __init__",
+    "__module__": "the moved definitions' __module__ changes (reprs, paths built from it)",
     "globals": "globals() would see the submodule's namespace",
     "vars": "vars() would see the submodule's namespace",
     "eval": "eval() would run against the submodule's namespace",
@@ -31,11 +32,15 @@ MOVED_SPECIALS = {
 
 # Uses in code that stays in the package __init__ that change once the module is a package.
 KEPT_SPECIALS = {
+    "__module__": "the moved definitions' __module__ changes (reprs, paths built from it)",
     "__file__": "its file becomes the package's __init__.py",
     "__package__": "its package changes",
     "__spec__": "its module spec changes",
     "__cached__": "its cache path changes",
 }
+
+
+_ANY_CODE = {"__module__": KEPT_SPECIALS["__module__"]}
 
 
 def refuse_module(
@@ -58,7 +63,7 @@ def refuse_module(
                 return Refusal(
                     f"line {special.line} uses __name__, whose value changes in a submodule."
                 )
-            table = MOVED_SPECIALS if moved else KEPT_SPECIALS if options.deepen else {}
+            table = MOVED_SPECIALS if moved else KEPT_SPECIALS if options.deepen else _ANY_CODE
             if special.name in table:
                 return Refusal(f"line {special.line} uses {special.name}: {table[special.name]}.")
         if moved:

@@ -5,9 +5,9 @@ Support module of the isolate codemods; it holds no command. Importing the packa
 imports, then its own statements. Statements of different submodules therefore run in
 another order than in the old module. That is harmless unless two of them touch the same
 module-level object at import time and at least one binds or changes it (`X = ...`,
-`X.append(...)`, `X.attr = ...`): then the new order must keep theirs. Registrations through
-a decorator (`@register.filter`, `@site.register(Model)`) are taken to commute with each
-other, as registries keyed by name do: only their order relative to other uses is kept.
+`X.append(...)`, `X.attr = ...`, a registration through a decorator such as
+`@router.get(...)`): then the new order must keep theirs. Registrations are not taken to
+commute: a router matches its routes in the order they were registered.
 """
 
 from __future__ import annotations
@@ -63,26 +63,19 @@ def order_violation(
             accesses.setdefault(name, []).append((unit.index, _WRITE))
         for use in unit.uses:
             if use.ctx is Ctx.IMPORT and use.name not in units.import_names:
-                kind = _WRITE if use.mutates else _REGISTER if use.registers else _READ
+                kind = _WRITE if use.mutates or use.registers else _READ
                 accesses.setdefault(use.name, []).append((unit.index, kind))
     for name, seen in sorted(accesses.items()):
         for k, (first, first_kind) in enumerate(seen):
             for second, second_kind in seen[k + 1 :]:
-                if not _conflict(first_kind, second_kind):
+                if _WRITE not in (first_kind, second_kind):
                     continue
                 if position[first] > position[second]:
                     return _reason(units, name, first, second, group_of), (first, second)
     return None
 
 
-_READ, _REGISTER, _WRITE = 0, 1, 2
-
-
-def _conflict(first: int, second: int) -> bool:
-    """Whether two accesses to one name must keep their order."""
-    if _WRITE in (first, second):
-        return True
-    return first != second  # a registration and a plain read; two of a kind commute
+_READ, _WRITE = 0, 1
 
 
 def _reason(

@@ -202,6 +202,7 @@ class _Places(cst.CSTVisitor):
         self.top: dict[cst.CSTNode, int] = {s: i for i, s in enumerate(module.body)}
         self.info: dict[cst.CSTNode, tuple[int, Ctx, int]] = {}  # role: 1 changes, 2 registers
         self.loggers: set[cst.Name] = set()
+        self.module_reads: list[tuple[int, Ctx]] = []  # `x.__module__`: (statement, context)
         self._index = -1
         self._runtime_roots: set[cst.CSTNode] = set()
         self._runtime = 0
@@ -225,6 +226,8 @@ class _Places(cst.CSTVisitor):
             self._mark_logger(node)
         elif isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.Del)):
             self._mark_receiver(node.target, through_attribute=False)
+        if isinstance(node, cst.Attribute) and node.attr.value == "__module__":
+            self.module_reads.append((self._index, self._raw_ctx()))
         if isinstance(node, _RECORDED):
             role = 2 if node in self._registrars else 1 if node in self._receivers else 0
             self.info[node] = (self._index, self._raw_ctx(), role)
@@ -389,6 +392,9 @@ def _specials(
                 continue
             special = Special(node.value, lines[info[0]][0], info[1], node in places.loggers)
             found.setdefault(info[0], []).append(special)
+    for index, ctx in places.module_reads:
+        if index >= 0:
+            found.setdefault(index, []).append(Special("__module__", lines[index][0], ctx))
     return {i: tuple(sorted(s, key=lambda x: (x.line, x.name))) for i, s in found.items()}
 
 

@@ -350,6 +350,43 @@ def test_an_already_extracted_module_is_left_alone():
         ),
         pytest.param(
             """\
+            def lookup(obj):
+                return type(obj).__module__
+
+
+            def other():
+                pass
+            """,
+            r"line 1 uses __module__: the moved definitions' __module__ changes",
+            ("lookups=lookup", "others=other"),
+            id="reads-module-paths",
+        ),
+        pytest.param(
+            """\
+            router = []
+
+
+            @router.append
+            def lookup():
+                pass
+
+
+            @router.append
+            def other():
+                pass
+
+
+            @router.append
+            def last():
+                pass
+            """,
+            r"the split would run line 14 \(in submodule lookups\) before line 9 \(in submodule "
+            r"others\); both use router",
+            ("lookups=router,lookup,last", "others=other"),
+            id="registrations-keep-their-order",
+        ),
+        pytest.param(
+            """\
             from celery import shared_task
 
 
