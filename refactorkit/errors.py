@@ -19,40 +19,36 @@ class UsageError(RefactorkitError):
     exit_code = 2
 
 
-class ConfigError(UsageError):
+class _PathAndReason(RefactorkitError):
+    """An error about one file or folder, with the reason in a full sentence."""
+
+    template = "{path}: {reason}"
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.template.format(path=self.path, reason=self.reason)
+
+
+class ConfigError(_PathAndReason, UsageError):
     """`[tool.refactorkit]` in a pyproject.toml has a problem."""
 
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(path, reason)
-        self.path = path
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return f"Invalid configuration in {self.path}: {self.reason}"
+    template = "Invalid configuration in {path}: {reason}"
 
 
-class ProjectNotFoundError(UsageError):
+class ProjectNotFoundError(_PathAndReason, UsageError):
     """The path to analyse does not exist or holds no Python code."""
 
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(path, reason)
-        self.path = path
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return f"Cannot analyse {self.path}: {self.reason}"
+    template = "Cannot analyse {path}: {reason}"
 
 
-class BaselineError(UsageError):
+class BaselineError(_PathAndReason, UsageError):
     """A `--baseline` file is not a JSON report of a supported schema."""
 
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(path, reason)
-        self.path = path
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return f"Invalid baseline {self.path}: {self.reason}"
+    template = "Invalid baseline {path}: {reason}"
 
 
 class PlanError(UsageError):
@@ -154,16 +150,10 @@ class PendingJournalError(UsageError):
         )
 
 
-class ChangeConflictError(RefactorkitError):
+class ChangeConflictError(_PathAndReason):
     """A stage's change cannot be applied as computed (the file moved on, or a bad path)."""
 
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(path, reason)
-        self.path = path
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return f"Cannot apply the change to {self.path}: {self.reason}"
+    template = "Cannot apply the change to {path}: {reason}"
 
 
 class UndoConflictError(RefactorkitError):
@@ -181,19 +171,13 @@ class UndoConflictError(RefactorkitError):
         )
 
 
-class JournalError(RefactorkitError):
+class JournalError(_PathAndReason):
     """A journal or state file under `.refactorkit/` cannot be read."""
 
-    def __init__(self, path: str, reason: str) -> None:
-        super().__init__(path, reason)
-        self.path = path
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return (
-            f"Cannot read {self.path}: {self.reason} Restore it from a backup, or remove it if "
-            "you are sure the tree needs no undo."
-        )
+    template = (
+        "Cannot read {path}: {reason} Restore it from a backup, or remove it if "
+        "you are sure the tree needs no undo."
+    )
 
 
 class GitError(RefactorkitError):
