@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import cast
 
@@ -33,7 +34,7 @@ _DJANGO_WORDS = re.compile(
     rb"ForeignKey|OneToOneField|ManyToManyField|ForeignObject|ParentalKey|get_model|include\("
     rb"|patch|sender|AppConfig|INSTALLED_APPS|AUTH_USER_MODEL|import_string"
 )
-_DJANGO_WORDS_TEXT = re.compile(_DJANGO_WORDS.pattern.decode())
+DJANGO_WORDS_TEXT = re.compile(_DJANGO_WORDS.pattern.decode())
 _SETTINGS_ASSIGN = re.compile(rb"^(?:INSTALLED_APPS|MIDDLEWARE|ROOT_URLCONF)\s*\+?=", re.MULTILINE)
 MAX_EVIDENCE_CHARS = 200
 # `try: ... except* ...` (3.11+) has the fields of `ast.Try`.
@@ -72,9 +73,20 @@ class AstFacts:
 
 
 def extract(
-    tree: ast.Module, text: str, module: str, *, is_package: bool, is_settings: bool
+    tree: ast.Module,
+    text: str,
+    module: str,
+    *,
+    is_package: bool,
+    is_settings: bool,
+    hot_lines: list[int] | None = None,
 ) -> AstFacts:
-    visitor = _Visitor(text.splitlines(), module, is_package)
+    """The facts of `tree`, the syntax tree of `text` or of its skeleton (statements.py);
+    `hot_lines` are the lines holding a Django word, when the caller knows them."""
+    lines = text.splitlines()
+    if hot_lines is None:
+        hot_lines = [n for n, line in enumerate(lines, 1) if DJANGO_WORDS_TEXT.search(line)]
+    visitor = _Visitor(lines, module, is_package, hot_lines)
     visitor.run(tree)
     settings = None
     if is_settings:
@@ -100,13 +112,11 @@ class _Visitor:
     searched for Django calls only where a line holds one of the words that such calls need
     (a full `ast.NodeVisitor` pass costs more than the parse itself)."""
 
-    def __init__(self, lines: list[str], module: str, is_package: bool) -> None:
+    def __init__(self, lines: list[str], module: str, is_package: bool, hot: list[int]) -> None:
         self.lines = lines
         self.module = module
         self.is_package = is_package
-        self.hot_lines = [
-            number for number, line in enumerate(lines, 1) if _DJANGO_WORDS_TEXT.search(line)
-        ]
+        self.hot_lines = hot
         self.bindings: dict[str, str] = {}
         self.refs: list[Reference] = []
         self.app_configs: list[AppConfigFact] = []
@@ -115,9 +125,28 @@ class _Visitor:
     def run(self, tree: ast.Module) -> None:
         self._statements(tree.body, RefKind.IMPORT)
         for node in self._hot:
-            for sub in ast.walk(node):
+            for sub in self._walk_hot(node):
                 if isinstance(sub, ast.Call):
                     self._call(sub)
+
+    def _walk_hot(self, node: ast.AST) -> Iterator[ast.AST]:
+        """`ast.walk`, but skipping subtrees on lines without a Django word (a migration's
+        `operations` list is one statement of thousands of nodes)."""
+        pending = [node]
+        while pending:
+            current = pending.pop()
+            yield current
+            for child in ast.iter_child_nodes(current):
+                if self._spans_hot_line(child):
+                    pending.append(child)
+
+    def _spans_hot_line(self, node: ast.AST) -> bool:
+        first: int | None = getattr(node, "lineno", None)
+        if first is None:  # no position (`arguments`, operators): look inside
+            return True
+        last: int = getattr(node, "end_lineno", None) or first
+        index = bisect.bisect_left(self.hot_lines, first)
+        return index < len(self.hot_lines) and self.hot_lines[index] <= last
 
     def add(self, node: ast.AST, kind: RefKind, target: str, *, is_label: bool = False) -> None:
         line = getattr(node, "lineno", 0)
@@ -176,10 +205,7 @@ class _Visitor:
         if not self.hot_lines:
             return
         for node in nodes:
-            first: int = getattr(node, "lineno", 0)
-            last: int = getattr(node, "end_lineno", None) or first
-            index = bisect.bisect_left(self.hot_lines, first)
-            if index < len(self.hot_lines) and self.hot_lines[index] <= last:
+            if getattr(node, "lineno", None) is not None and self._spans_hot_line(node):
                 self._hot.append(node)
 
     def _import(self, node: ast.Import, kind: RefKind) -> None:

@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from refactorkit.scan.astfacts import extract
+from refactorkit.scan.astfacts import DJANGO_WORDS_TEXT, extract
 from refactorkit.scan.facts import FileFacts
+from refactorkit.scan.statements import hot_line_numbers, line_starts, skeleton
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,9 @@ class ParseJob:
     utf8: bool
     lines: int
     definitions: int
+    # The lines of the file's import statements as grimp read them; given, the file may be
+    # cut down to the statements that hold facts before it is parsed (statements.py).
+    import_lines: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,22 +39,23 @@ class ParseFailure:
 
 
 def parse_file(job: ParseJob) -> FileFacts | ParseFailure:
-    try:
-        with warnings.catch_warnings():
-            # Invalid escape sequences in the analysed code are its business, not ours.
-            warnings.simplefilter("ignore", SyntaxWarning)
-            tree = ast.parse(job.data, filename=job.relpath)
-    except SyntaxError as exc:
-        return ParseFailure(exc.lineno or 0, exc.msg)
-    except (ValueError, RecursionError, MemoryError) as exc:
-        return ParseFailure(0, str(exc) or type(exc).__name__)
     encoding = "utf-8" if job.utf8 else _cookie_encoding(job.data)
+    text = job.data.decode(encoding)
+    starts = line_starts(text)
+    hot = hot_line_numbers(text, DJANGO_WORDS_TEXT, starts)
+    tree = _skeleton_tree(job, text, hot, starts)
+    if tree is None:
+        parsed = _parse(job.data, job.relpath)
+        if isinstance(parsed, ParseFailure):
+            return parsed
+        tree = parsed
     found = extract(
         tree,
-        job.data.decode(encoding),
+        text,
         job.module,
         is_package=job.is_package,
         is_settings=job.is_settings,
+        hot_lines=hot,
     )
     return FileFacts(
         module=job.module,
@@ -61,6 +66,33 @@ def parse_file(job: ParseJob) -> FileFacts | ParseFailure:
         app_configs=found.app_configs,
         settings=found.settings,
     )
+
+
+def _skeleton_tree(
+    job: ParseJob, text: str, hot: list[int], starts: list[int]
+) -> ast.Module | None:
+    """The syntax tree of the file's skeleton; None when the whole file must be parsed:
+    settings and `apps` modules (their facts need every statement), or a skeleton that
+    cannot be cut or does not parse."""
+    if job.import_lines is None or job.is_settings or job.module.endswith(".apps"):
+        return None
+    cut = skeleton(text, hot, job.import_lines, starts)
+    if cut is None:
+        return None
+    parsed = _parse(cut, job.relpath)
+    return None if isinstance(parsed, ParseFailure) else parsed
+
+
+def _parse(source: str | bytes, relpath: str) -> ast.Module | ParseFailure:
+    try:
+        with warnings.catch_warnings():
+            # Invalid escape sequences in the analysed code are its business, not ours.
+            warnings.simplefilter("ignore", SyntaxWarning)
+            return ast.parse(source, filename=relpath)
+    except SyntaxError as exc:
+        return ParseFailure(exc.lineno or 0, exc.msg)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return ParseFailure(0, str(exc) or type(exc).__name__)
 
 
 def parse_many(jobs: list[ParseJob]) -> list[FileFacts | ParseFailure]:

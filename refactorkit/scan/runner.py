@@ -18,7 +18,7 @@ from refactorkit.project import Project, SourceFile
 from refactorkit.scan.astfacts import is_settings_module, needs_ast
 from refactorkit.scan.cache import Entry, FactsCache, digest_of
 from refactorkit.scan.facts import FileFacts
-from refactorkit.scan.imports import scan_with_grimp
+from refactorkit.scan.imports import GrimpScan, scan_with_grimp
 from refactorkit.scan.parse import ParseFailure, ParseJob, gc_paused, parse_file, parse_many
 from refactorkit.scan.source import SourceText, Unreadable, read_source
 from refactorkit.timing import Timings
@@ -61,20 +61,23 @@ def scan_project(
     with timings.phase("read files"):
         triage = _read_all(project, config, cache, progress)
     entries = triage.entries
+    # grimp reads the files to parse too: their import lines let the parse skip the
+    # statements that hold no facts (statements.py), and it reads syntax this Python may not.
+    with timings.phase("imports (grimp)"):
+        scan = _grimp_scan([*triage.to_grimp, *filter(_grimp_reads, triage.to_parse)], project)
     with timings.phase("parse (ast, Django facts)"):
-        parsed = _parse_all(triage.to_parse, jobs, progress)
+        parsed = _parse_all([_job(p, scan) for p in triage.to_parse], jobs, progress)
     for pending, result in zip(triage.to_parse, parsed, strict=True):
         relpath = pending.source.file.relpath
         if isinstance(result, FileFacts):
             entries[relpath] = _entry(pending, False, result, ())
-        elif pending.source.file.package_root is not None and pending.source.utf8:
+        elif _grimp_reads(pending):
             # Maybe syntax newer than this Python: grimp's parser may still read it.
             triage.to_grimp.append(replace(pending, notes=(_newer_syntax(pending, result),)))
         else:
             syntax = _syntax_diagnostic(relpath, result.line, result.message)
             entries[relpath] = _entry(pending, False, None, (syntax,))
-    with timings.phase("imports (grimp)"):
-        entries.update(_grimp(triage.to_grimp, project))
+    entries.update(_grimp_entries(triage.to_grimp, scan))
     if cache is not None and (triage.read or set(entries) != set(cache.entries)):
         cache.save(entries)
     facts = sorted((e.facts for e in entries.values() if e.facts), key=lambda f: f.module)
@@ -158,9 +161,8 @@ def _needs_parse(file: SourceFile, pending: _Pending) -> bool:
 
 
 def _parse_all(
-    pending: list[_Pending], jobs: int, progress: Progress
+    work: list[ParseJob], jobs: int, progress: Progress
 ) -> list[FileFacts | ParseFailure]:
-    work = [_job(p) for p in pending]
     progress.start("Parsing", len(work))
     results: list[FileFacts | ParseFailure] = []
     if jobs <= 1 or len(work) < 2 * BATCH:
@@ -182,8 +184,16 @@ def _batches(work: list[ParseJob]) -> Iterator[list[ParseJob]]:
         yield work[start : start + BATCH]
 
 
-def _job(pending: _Pending) -> ParseJob:
+def _grimp_reads(pending: _Pending) -> bool:
+    return pending.source.file.package_root is not None and pending.source.utf8
+
+
+def _job(pending: _Pending, scan: GrimpScan) -> ParseJob:
     source = pending.source
+    module = source.file.module
+    import_lines = None
+    if _grimp_reads(pending) and module not in scan.syntax_errors:
+        import_lines = tuple(sorted({r.line for r in scan.references.get(module, ())}))
     return ParseJob(
         module=source.file.module,
         relpath=source.file.relpath,
@@ -193,18 +203,20 @@ def _job(pending: _Pending) -> ParseJob:
         utf8=source.utf8,
         lines=source.lines,
         definitions=source.definitions,
+        import_lines=import_lines,
     )
 
 
-def _grimp(pending: Iterable[_Pending], project: Project) -> dict[str, Entry]:
-    by_module = {p.source.file.module: p for p in pending}
-    if not by_module:
-        return {}
-    scan = scan_with_grimp(
-        (p.source.file for p in by_module.values()), project.files, project.packages
-    )
+def _grimp_scan(pending: list[_Pending], project: Project) -> GrimpScan:
+    if not pending:
+        return GrimpScan({}, {})
+    return scan_with_grimp((p.source.file for p in pending), project.files, project.packages)
+
+
+def _grimp_entries(pending: Iterable[_Pending], scan: GrimpScan) -> dict[str, Entry]:
     entries: dict[str, Entry] = {}
-    for module, p in by_module.items():
+    for p in pending:
+        module = p.source.file.module
         relpath = p.source.file.relpath
         if module in scan.syntax_errors:
             known = next((n for n in p.notes if "cannot parse" in n.reason), None)

@@ -75,10 +75,11 @@ def test_syntax_error_in_a_file_ast_must_parse(tree):
 
 
 def test_syntax_newer_than_this_python_is_read_by_grimp_and_reported(tree):
-    # PEP 758 (Python 3.14): `except` with several types and no parentheses.
+    # PEP 758 (Python 3.14): `except` with several types and no parentheses, inside a
+    # statement that names a Django call, so the statement must be parsed.
     source = (
-        "import shop.models\ntry:\n    pass\nexcept ValueError, TypeError:\n    pass\n"
-        "def f():\n    import os\n"
+        "import shop.models\nwith mock.patch('shop.models.x'):\n    try:\n        pass\n"
+        "    except ValueError, TypeError:\n        pass\n"
     )
     root = tree({"shop/__init__.py": "", "shop/models.py": "", "shop/new.py": source})
     result = scan(root)
@@ -87,6 +88,19 @@ def test_syntax_newer_than_this_python_is_read_by_grimp_and_reported(tree):
         assert "shop/new.py" not in reasons(result)
     else:
         assert "cannot parse this file (newer syntax?)" in reasons(result)["shop/new.py"]
+
+
+def test_newer_syntax_in_statements_without_facts_does_not_matter(tree):
+    # Only the statements that can hold facts are parsed: the `except` clause here holds
+    # none, so this Python reads the file's facts in full, the lazy import included.
+    source = (
+        "import shop.models\ntry:\n    x = 1\nexcept ValueError, TypeError:\n    pass\n"
+        "def f():\n    import os\n"
+    )
+    root = tree({"shop/__init__.py": "", "shop/models.py": "", "shop/new.py": source})
+    result = scan(root)
+    assert (7, "lazy", "os") in imports_of(result, "shop.new")
+    assert "shop/new.py" not in reasons(result)
 
 
 def test_non_utf8_nul_bytes_and_declared_encodings(tree):

@@ -1,0 +1,235 @@
+"""The skeleton of a file: only the statements that can hold facts, each on its line.
+
+The guarantee that matters is that the skeleton's facts are the whole file's facts; it is
+checked on hand-written cases and on every module of the installed `django` package.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from pathlib import Path
+
+import django
+import pytest
+
+from refactorkit.scan.astfacts import DJANGO_WORDS_TEXT, extract
+from refactorkit.scan.statements import hot_line_numbers, line_starts, skeleton
+
+
+def cut(source: str) -> str | None:
+    text = textwrap.dedent(source)
+    tree = ast.parse(text)
+    imports = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
+    starts = line_starts(text)
+    return skeleton(text, hot_line_numbers(text, DJANGO_WORDS_TEXT, starts), imports, starts)
+
+
+def kept(source: str) -> list[tuple[int, str]]:
+    """The skeleton's non-blank lines, numbered as in the source."""
+    result = cut(source)
+    assert result is not None
+    ast.parse(result)
+    return [(n, line) for n, line in enumerate(result.split("\n"), 1) if line.strip()]
+
+
+def same_facts(text: str, module: str = "shop.models") -> tuple[bool, bool]:
+    """(whether a skeleton was cut, whether its facts equal the whole file's)."""
+    tree = ast.parse(text)
+    imports = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
+    starts = line_starts(text)
+    hot = hot_line_numbers(text, DJANGO_WORDS_TEXT, starts)
+    whole = extract(tree, text, module, is_package=False, is_settings=False)
+    result = skeleton(text, hot, imports, starts)
+    if result is None:
+        return False, True
+    part = extract(ast.parse(result), text, module, is_package=False, is_settings=False)
+    return True, (sorted(part.references), part.app_configs) == (
+        sorted(whole.references),
+        whole.app_configs,
+    )
+
+
+def test_keeps_imports_and_django_statements_with_the_headers_that_give_context():
+    source = '''\
+        """Orders."""
+        from typing import TYPE_CHECKING
+
+        from django.db import models
+
+        if TYPE_CHECKING:
+            from shop.customers.models import Customer
+
+        TAX = 0.2
+
+
+        class Order(models.Model):
+            """An order."""
+
+            customer = models.ForeignKey(
+                "customers.Customer",
+                on_delete=models.CASCADE,
+            )
+            total = models.DecimalField()
+
+            def refresh(self):
+                from shop.billing import invoices
+
+                return invoices.latest(self)
+        '''
+    assert kept(source) == [
+        (2, "from typing import TYPE_CHECKING"),
+        (4, "from django.db import models"),
+        (6, "if TYPE_CHECKING:"),
+        (7, "    from shop.customers.models import Customer"),
+        (12, "if 1:"),
+        (15, "    customer = models.ForeignKey("),
+        (16, '        "customers.Customer",'),
+        (17, "        on_delete=models.CASCADE,"),
+        (18, "    )"),
+        (21, "    def _():"),
+        (22, "        from shop.billing import invoices"),
+    ]
+
+
+def test_a_statement_over_several_lines_is_kept_whole_from_its_first_line():
+    source = """\
+        from django.db import migrations, models
+
+        class Migration(migrations.Migration):
+            operations = [
+                migrations.AddField(
+                    model_name="order",
+                    name="customer",
+                    field=models.ForeignKey(
+                        to="customers.customer",
+                    ),
+                ),
+            ]
+            atomic = False
+        """
+    lines = [n for n, _ in kept(source)]
+    assert lines == [1, 3, *range(4, 13)]
+
+
+def test_decorators_keep_their_definition_and_multi_line_headers_their_start():
+    source = """\
+        from unittest import mock
+
+
+        class TestOrders:
+            @mock.patch("shop.orders.mail.send")
+            def test_send(
+                self,
+                send,
+            ) -> None:
+                import json
+
+                assert json
+
+            def test_other(
+                self,
+            ) -> None:
+                from shop import orders
+        """
+    assert kept(source)[:3] == [
+        (1, "from unittest import mock"),
+        (4, "if 1:"),
+        (5, '    @mock.patch("shop.orders.mail.send")'),
+    ]
+    assert (14, "    def _():") in kept(source)
+    assert (17, "        from shop import orders") in kept(source)
+
+
+def test_code_inside_docstrings_is_not_kept():
+    source = '''\
+        from django.db import models
+
+
+        def helper():
+            """Use it so:
+
+            author = models.ForeignKey("auth.User")
+            from shop import secrets
+            """
+            return 1
+        '''
+    assert kept(source) == [(1, "from django.db import models")]
+    assert same_facts(textwrap.dedent(source)) == (True, True)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # hashes inside strings, implicit string concatenation, comprehension clauses
+        'x = foo(\n    "a&#x27;b",  # it\'s\n    sender="shop.Order",\n)\n',
+        'raise Error(\n    "part one "\n    f"AppConfig {x}"\n)\n',
+        "rows = [\n    get_model(a, b)\n    for a, b in pairs\n    if a\n]\n",
+        # clauses of a try around an import, and a star import at the end of a block
+        "try:\n    from .local import *\nexcept ImportError:\n    pass\n",
+        # a condition over several lines, with `and` alone on a line
+        "def f(cls):\n    if (\n        a\n        and\n        b\n    ):\n"
+        "        import os\n    return ForeignKey('a.B')\n",
+        # the `else:` of `if TYPE_CHECKING:` holds runtime imports, an `elif` typing ones
+        "if typing.TYPE_CHECKING:  # comment\n    import os\nelse:\n    import sys\n",
+        "if a:\n    pass\nelif TYPE_CHECKING:\n    import os\nelse:\n    import sys\n",
+        # mock.patch through an alias, and a signal connected over several lines
+        "from unittest.mock import patch as p\n\n@p('shop.x')\n@patch('shop.y')\ndef t():\n"
+        "    post_save.connect(\n        handler,\n        sender=Order,\n    )\n",
+    ],
+)
+def test_tricky_layouts_give_the_whole_files_facts(source):
+    assert same_facts(source) == (True, True)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = 1; import os\n",  # an import that does not start its line
+        "def f():\n\timport os\n",  # tabs
+        "s = '''a\\''' b'''\nimport os\n",  # an escaped quote next to a triple quote
+        "# a comment with ''' in it\nimport os\n",
+        "x = 1\r\nimport os\r\n",
+        "if (\n    TYPE_CHECKING\n):\n    import os\n",  # a test over several lines
+    ],
+)
+def test_text_it_cannot_be_sure_of_is_left_to_the_full_parse(source):
+    assert cut(source) is None
+
+
+def test_an_import_grimp_found_but_the_line_scan_did_not_means_the_full_parse():
+    text = "x = 1\ny = 2\n"
+    assert skeleton(text, [], [2], line_starts(text)) is None
+
+
+def test_every_module_of_django_gives_the_same_facts_from_its_skeleton():
+    root = Path(django.__file__).parent
+    files = sorted(root.rglob("*.py"))
+    cut_count = 0
+    kept_lines = total_lines = 0
+    differing = []
+    for path in files:
+        text = path.read_text("utf-8")
+        try:
+            ast.parse(text)
+        except SyntaxError:  # the project templates of `startproject`
+            continue
+        # (`apps` modules are always parsed whole: any `...Config` base counts there.)
+        was_cut, same = same_facts(text, "django.module")
+        if not same:
+            differing.append(str(path.relative_to(root)))
+        if was_cut:
+            cut_count += 1
+            starts = line_starts(text)
+            hot = hot_line_numbers(text, DJANGO_WORDS_TEXT, starts)
+            tree = ast.parse(text)
+            imports = [
+                n.lineno for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)
+            ]
+            result = skeleton(text, hot, imports, starts) or ""
+            kept_lines += sum(1 for line in result.split("\n") if line.strip())
+            total_lines += text.count("\n")
+    assert differing == []
+    # The point of the skeleton: nearly every file gets one, and it is a small part.
+    assert cut_count >= 0.95 * len(files)
+    assert kept_lines < 0.3 * total_lines
