@@ -27,9 +27,9 @@ class ParseJob:
     utf8: bool
     lines: int
     definitions: int
-    # The lines of the file's import statements as grimp read them; given, the file may be
-    # cut down to the statements that hold facts before it is parsed (statements.py).
-    import_lines: tuple[int, ...] | None = None
+    # Whether the file may be cut down to the statements that hold facts before it is
+    # parsed (statements.py); its caller then checks the cut against grimp's reading.
+    may_cut: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,12 +38,19 @@ class ParseFailure:
     message: str
 
 
-def parse_file(job: ParseJob) -> FileFacts | ParseFailure:
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    facts: FileFacts
+    cut: bool  # only the file's skeleton was parsed
+
+
+def parse_file(job: ParseJob) -> Parsed | ParseFailure:
     encoding = "utf-8" if job.utf8 else _cookie_encoding(job.data)
     text = job.data.decode(encoding)
     starts = line_starts(text)
     hot = hot_line_numbers(text, DJANGO_WORDS_TEXT, starts)
     tree = _skeleton_tree(job, text, hot, starts)
+    cut = tree is not None
     if tree is None:
         parsed = _parse(job.data, job.relpath)
         if isinstance(parsed, ParseFailure):
@@ -57,7 +64,7 @@ def parse_file(job: ParseJob) -> FileFacts | ParseFailure:
         is_settings=job.is_settings,
         hot_lines=hot,
     )
-    return FileFacts(
+    facts = FileFacts(
         module=job.module,
         relpath=job.relpath,
         lines=job.lines,
@@ -66,6 +73,7 @@ def parse_file(job: ParseJob) -> FileFacts | ParseFailure:
         app_configs=found.app_configs,
         settings=found.settings,
     )
+    return Parsed(facts, cut)
 
 
 def _skeleton_tree(
@@ -74,9 +82,9 @@ def _skeleton_tree(
     """The syntax tree of the file's skeleton; None when the whole file must be parsed:
     settings and `apps` modules (their facts need every statement), or a skeleton that
     cannot be cut or does not parse."""
-    if job.import_lines is None or job.is_settings or job.module.endswith(".apps"):
+    if not job.may_cut or job.is_settings or job.module.endswith(".apps"):
         return None
-    cut = skeleton(text, hot, job.import_lines, starts)
+    cut = skeleton(text, hot, starts)
     if cut is None:
         return None
     parsed = _parse(cut, job.relpath)
@@ -95,7 +103,7 @@ def _parse(source: str | bytes, relpath: str) -> ast.Module | ParseFailure:
         return ParseFailure(0, str(exc) or type(exc).__name__)
 
 
-def parse_many(jobs: list[ParseJob]) -> list[FileFacts | ParseFailure]:
+def parse_many(jobs: list[ParseJob]) -> list[Parsed | ParseFailure]:
     """One pool task: a batch of files, so that pickling costs little per file."""
     with gc_paused():
         return [parse_file(job) for job in jobs]

@@ -7,8 +7,8 @@ not read at all. The `ast` pass can run in a process pool (`jobs`).
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 from refactorkit.config import Config
@@ -19,7 +19,14 @@ from refactorkit.scan.astfacts import is_settings_module, needs_ast
 from refactorkit.scan.cache import Entry, FactsCache, digest_of
 from refactorkit.scan.facts import FileFacts
 from refactorkit.scan.imports import GrimpScan, scan_with_grimp
-from refactorkit.scan.parse import ParseFailure, ParseJob, gc_paused, parse_file, parse_many
+from refactorkit.scan.parse import (
+    Parsed,
+    ParseFailure,
+    ParseJob,
+    gc_paused,
+    parse_file,
+    parse_many,
+)
 from refactorkit.scan.source import SourceText, Unreadable, read_source
 from refactorkit.timing import Timings
 
@@ -61,16 +68,20 @@ def scan_project(
     with timings.phase("read files"):
         triage = _read_all(project, config, cache, progress)
     entries = triage.entries
-    # grimp reads the files to parse too: their import lines let the parse skip the
-    # statements that hold no facts (statements.py), and it reads syntax this Python may not.
-    with timings.phase("imports (grimp)"):
-        scan = _grimp_scan([*triage.to_grimp, *filter(_grimp_reads, triage.to_parse)], project)
-    with timings.phase("parse (ast, Django facts)"):
-        parsed = _parse_all([_job(p, scan) for p in triage.to_parse], jobs, progress)
+    # grimp (Rust, in threads that release the GIL) reads the files while Python parses.
+    # It reads the files to parse too: its import lines check the skeletons the parse cut
+    # (statements.py), and it reads syntax this Python may not.
+    to_grimp = [*triage.to_grimp, *filter(_grimp_reads, triage.to_parse)]
+    with timings.phase("parse (ast, Django facts) + imports (grimp)"):
+        parsed, scan = _parse_all(
+            triage.to_parse, jobs, progress, lambda: _grimp_scan(to_grimp, project)
+        )
+    with timings.phase("check skeletons against grimp"):
+        parsed = [_checked(p, r, scan) for p, r in zip(triage.to_parse, parsed, strict=True)]
     for pending, result in zip(triage.to_parse, parsed, strict=True):
         relpath = pending.source.file.relpath
-        if isinstance(result, FileFacts):
-            entries[relpath] = _entry(pending, False, result, ())
+        if isinstance(result, Parsed):
+            entries[relpath] = _entry(pending, False, result.facts, ())
         elif _grimp_reads(pending):
             # Maybe syntax newer than this Python: grimp's parser may still read it.
             triage.to_grimp.append(replace(pending, notes=(_newer_syntax(pending, result),)))
@@ -161,22 +172,45 @@ def _needs_parse(file: SourceFile, pending: _Pending) -> bool:
 
 
 def _parse_all(
-    work: list[ParseJob], jobs: int, progress: Progress
-) -> list[FileFacts | ParseFailure]:
+    pending: list[_Pending], jobs: int, progress: Progress, grimp: Callable[[], GrimpScan]
+) -> tuple[list[Parsed | ParseFailure], GrimpScan]:
+    """Parse the files while `grimp` runs in a thread; its result too."""
+    work = [_job(p) for p in pending]
     progress.start("Parsing", len(work))
-    results: list[FileFacts | ParseFailure] = []
-    if jobs <= 1 or len(work) < 2 * BATCH:
-        with gc_paused():
-            for job in work:
-                results.append(parse_file(job))
-                progress.advance()
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for batch in pool.map(parse_many, _batches(work)):
-                results.extend(batch)
-                progress.advance(len(batch))
-    progress.finish()
-    return results
+    results: list[Parsed | ParseFailure] = []
+    with ThreadPoolExecutor(max_workers=1) as background:
+        if jobs <= 1 or len(work) < 2 * BATCH:
+            scan = background.submit(grimp)
+            with gc_paused():
+                for job in work:
+                    results.append(parse_file(job))
+                    progress.advance()
+        else:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                # Every worker is forked on the first submit, before grimp's threads start:
+                # forking a process while other threads hold locks can deadlock the child.
+                batches = [pool.submit(parse_many, batch) for batch in _batches(work)]
+                scan = background.submit(grimp)
+                for batch in batches:
+                    results.extend(batch.result())
+                    progress.advance(len(batch.result()))
+        progress.finish()
+        return results, scan.result()
+
+
+def _checked(
+    pending: _Pending, result: Parsed | ParseFailure, scan: GrimpScan
+) -> Parsed | ParseFailure:
+    """The result, or the whole file parsed when grimp disagrees with its skeleton: an
+    import statement the skeleton missed, or a syntax error outside it."""
+    if not isinstance(result, Parsed) or not result.cut:
+        return result
+    module = pending.source.file.module
+    grimp_lines = {r.line for r in scan.references.get(module, ())}
+    import_lines = {r.line for r in result.facts.references if r.kind.is_import}
+    if module in scan.syntax_errors or not grimp_lines <= import_lines:
+        return parse_file(replace(_job(pending), may_cut=False))
+    return result
 
 
 def _batches(work: list[ParseJob]) -> Iterator[list[ParseJob]]:
@@ -188,12 +222,8 @@ def _grimp_reads(pending: _Pending) -> bool:
     return pending.source.file.package_root is not None and pending.source.utf8
 
 
-def _job(pending: _Pending, scan: GrimpScan) -> ParseJob:
+def _job(pending: _Pending) -> ParseJob:
     source = pending.source
-    module = source.file.module
-    import_lines = None
-    if _grimp_reads(pending) and module not in scan.syntax_errors:
-        import_lines = tuple(sorted({r.line for r in scan.references.get(module, ())}))
     return ParseJob(
         module=source.file.module,
         relpath=source.file.relpath,
@@ -203,7 +233,7 @@ def _job(pending: _Pending, scan: GrimpScan) -> ParseJob:
         utf8=source.utf8,
         lines=source.lines,
         definitions=source.definitions,
-        import_lines=import_lines,
+        may_cut=_grimp_reads(pending),
     )
 
 

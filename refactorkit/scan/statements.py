@@ -13,8 +13,8 @@ Statement bounds are found from indentation and from how lines end, which is not
 tokenizer: where the text could fool that (triple quotes that a comment or another string
 could hide, escaped quotes, tabs or form feeds in indentation, `\\r` line ends, an import
 that does not start its line) the answer is None and the caller parses the whole file.
-A skeleton that does not parse means the same. grimp's import lines, read by a real parser,
-check that no import statement was missed.
+A skeleton that does not parse means the same. The caller checks the skeleton's import
+statements against grimp's, which a real parser read (see `scan/runner.py`).
 """
 
 from __future__ import annotations
@@ -51,13 +51,10 @@ _HEADER_GOES_ON = frozenset(":([{\\")
 _DECORATED = re.compile(r"(?:async[ \t]+)?(?:def|class)\b")
 
 
-def skeleton(
-    text: str, targets: Collection[int], import_lines: Collection[int], starts: Sequence[int]
-) -> str | None:
+def skeleton(text: str, targets: Collection[int], starts: Sequence[int]) -> str | None:
     """The source with only the statements on `targets` (1-based lines) and every import
     statement kept; None when the text is one this reading cannot be sure of.
 
-    `import_lines` are the lines where a real parser (grimp) found import statements;
     `starts` are the offsets where the lines begin (`line_starts`).
     """
     if "\t" in text or "\f" in text or "\r" in text or _INLINE_IMPORT.search(text):
@@ -72,8 +69,6 @@ def skeleton(
     if _IMPORT_START.match(text):
         imports.add(0)
     imports -= inside
-    if not {n - 1 for n in import_lines} <= imports:
-        return None
     wanted = sorted({n - 1 for n in targets if 0 < n <= len(lines)} - inside | imports)
     chunks = _chunks(reader, [n for n in wanted if reader.code[n]])
     kept = [""] * len(lines)

@@ -349,3 +349,27 @@ def test_a_project_without_django_counts_packages(tree):
     assert view.edges == () and view.cycles == () and len(view.graph.nodes) == 1
     html = render(view)
     assert "No cycle groups" in html and "No mutual pairs." in html
+
+
+# -- compiled templates ---------------------------------------------------------------------
+
+
+def test_compiled_templates_are_cached_per_user_and_change_nothing(tree, tmp_path, monkeypatch):
+    from refactorkit.report import html_report
+
+    view = build_view(analyze(tree(LAYERED)))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    html_report.environment.cache_clear()
+    first = render(view)
+    cached = list((tmp_path / "cache" / "refactorkit" / "templates").iterdir())
+    assert len(cached) >= 5  # the report and the templates it includes
+    html_report.environment.cache_clear()
+    assert render(view) == first  # from the compiled templates
+
+    # No writable cache folder: the templates are compiled every run, same page.
+    (tmp_path / "file").write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    html_report.environment.cache_clear()
+    assert html_report.environment().bytecode_cache is None
+    assert render(view) == first
+    html_report.environment.cache_clear()

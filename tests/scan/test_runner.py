@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import sys
 
 from refactorkit.config import Config
 from refactorkit.project import discover
+from refactorkit.scan import statements
 from refactorkit.scan.runner import scan_project
 
 
@@ -101,6 +103,25 @@ def test_newer_syntax_in_statements_without_facts_does_not_matter(tree):
     result = scan(root)
     assert (7, "lazy", "os") in imports_of(result, "shop.new")
     assert "shop/new.py" not in reasons(result)
+
+
+def test_an_import_the_skeleton_missed_is_caught_by_grimp_and_the_file_parsed_whole(
+    tree, monkeypatch
+):
+    # Blind the skeleton's line scan for imports: grimp's reading must make up for it.
+    never = re.compile(r"(?!)")
+    monkeypatch.setattr(statements, "_IMPORT_LINE", never)
+    monkeypatch.setattr(statements, "_IMPORT_START", never)
+    source = "import shop.models\nx = get_model('shop', 'Order')\ndef f():\n    import os\n"
+    root = tree({"shop/__init__.py": "", "shop/models.py": "", "shop/views.py": source})
+    refs = imports_of(scan(root), "shop.views")
+    assert {(1, "import", "shop.models"), (4, "lazy", "os")} <= refs
+
+
+def test_a_syntax_error_outside_the_skeleton_is_reported(tree):
+    source = "from shop import models\nx = models.ForeignKey('shop.Order')\ndef f(:\n    pass\n"
+    root = tree({"shop/__init__.py": "", "shop/models.py": "", "shop/views.py": source})
+    assert reasons(scan(root))["shop/views.py"].startswith("skipped: syntax error")
 
 
 def test_non_utf8_nul_bytes_and_declared_encodings(tree):

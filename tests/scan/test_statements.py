@@ -19,10 +19,8 @@ from refactorkit.scan.statements import hot_line_numbers, line_starts, skeleton
 
 def cut(source: str) -> str | None:
     text = textwrap.dedent(source)
-    tree = ast.parse(text)
-    imports = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
     starts = line_starts(text)
-    return skeleton(text, hot_line_numbers(text, DJANGO_WORDS_TEXT, starts), imports, starts)
+    return skeleton(text, hot_line_numbers(text, DJANGO_WORDS_TEXT, starts), starts)
 
 
 def kept(source: str) -> list[tuple[int, str]]:
@@ -36,11 +34,10 @@ def kept(source: str) -> list[tuple[int, str]]:
 def same_facts(text: str, module: str = "shop.models") -> tuple[bool, bool]:
     """(whether a skeleton was cut, whether its facts equal the whole file's)."""
     tree = ast.parse(text)
-    imports = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
     starts = line_starts(text)
     hot = hot_line_numbers(text, DJANGO_WORDS_TEXT, starts)
     whole = extract(tree, text, module, is_package=False, is_settings=False)
-    result = skeleton(text, hot, imports, starts)
+    result = skeleton(text, hot, starts)
     if result is None:
         return False, True
     part = extract(ast.parse(result), text, module, is_package=False, is_settings=False)
@@ -197,11 +194,6 @@ def test_text_it_cannot_be_sure_of_is_left_to_the_full_parse(source):
     assert cut(source) is None
 
 
-def test_an_import_grimp_found_but_the_line_scan_did_not_means_the_full_parse():
-    text = "x = 1\ny = 2\n"
-    assert skeleton(text, [], [2], line_starts(text)) is None
-
-
 def test_every_module_of_django_gives_the_same_facts_from_its_skeleton():
     root = Path(django.__file__).parent
     files = sorted(root.rglob("*.py"))
@@ -222,11 +214,7 @@ def test_every_module_of_django_gives_the_same_facts_from_its_skeleton():
             cut_count += 1
             starts = line_starts(text)
             hot = hot_line_numbers(text, DJANGO_WORDS_TEXT, starts)
-            tree = ast.parse(text)
-            imports = [
-                n.lineno for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)
-            ]
-            result = skeleton(text, hot, imports, starts) or ""
+            result = skeleton(text, hot, starts) or ""
             kept_lines += sum(1 for line in result.split("\n") if line.strip())
             total_lines += text.count("\n")
     assert differing == []
