@@ -112,8 +112,8 @@ def test_profile_quiet_and_jobs(tree, tmp_path):
     for phase in (
         "find files",
         "read files",
-        "parse (ast, Django facts) + imports (grimp)",
-        "check skeletons against grimp",
+        "parse + imports (grimp)",
+        "check skeletons",
         "graph",
         "metrics",
         "render (json)",

@@ -72,11 +72,11 @@ def scan_project(
     # It reads the files to parse too: its import lines check the skeletons the parse cut
     # (statements.py), and it reads syntax this Python may not.
     to_grimp = [*triage.to_grimp, *filter(_grimp_reads, triage.to_parse)]
-    with timings.phase("parse (ast, Django facts) + imports (grimp)"):
+    with timings.phase("parse + imports (grimp)"):
         parsed, scan = _parse_all(
             triage.to_parse, jobs, progress, lambda: _grimp_scan(to_grimp, project)
         )
-    with timings.phase("check skeletons against grimp"):
+    with timings.phase("check skeletons"):
         parsed = [_checked(p, r, scan) for p, r in zip(triage.to_parse, parsed, strict=True)]
     for pending, result in zip(triage.to_parse, parsed, strict=True):
         relpath = pending.source.file.relpath
