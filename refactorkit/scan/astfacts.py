@@ -29,7 +29,7 @@ RELATION_FIELDS = frozenset(
 )
 # Patterns start with a literal where they can: `re` then skips ahead with a fast search,
 # where `^` under MULTILINE makes it try every position (2-5x slower on big trees).
-_INDENTED_IMPORT = re.compile(rb"\n[ \t]+(?:import|from)[ \t]")
+_INDENTED_IMPORT = re.compile(rb"[\r\n][ \t]+(?:import|from)[ \t]")
 _DJANGO_WORDS = re.compile(
     rb"ForeignKey|OneToOneField|ManyToManyField|ForeignObject|ParentalKey|get_model|include\("
     rb"|patch|sender|AppConfig|INSTALLED_APPS|AUTH_USER_MODEL|import_string"
@@ -83,7 +83,7 @@ def extract(
 ) -> AstFacts:
     """The facts of `tree`, the syntax tree of `text` or of its skeleton (statements.py);
     `hot_lines` are the lines holding a Django word, when the caller knows them."""
-    lines = text.splitlines()
+    lines = physical_lines(text)
     if hot_lines is None:
         hot_lines = [n for n, line in enumerate(lines, 1) if DJANGO_WORDS_TEXT.search(line)]
     visitor = _Visitor(lines, module, is_package, hot_lines)
@@ -93,6 +93,14 @@ def extract(
         seen = {(r.line, r.target) for r in visitor.refs}
         settings = settings_facts(tree, visitor.add, seen)
     return AstFacts(tuple(visitor.refs), tuple(visitor.app_configs), settings)
+
+
+def physical_lines(text: str) -> list[str]:
+    """The lines as Python numbers them: `str.splitlines` would also split at form feeds
+    and Unicode line separators, which Python reads as ordinary characters."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\n")
 
 
 def resolve_relative(module: str, is_package: bool, level: int, name: str | None) -> str | None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from refactorkit.scan.astfacts import DJANGO_WORDS_TEXT, extract
+from refactorkit.scan.astfacts import DJANGO_WORDS_TEXT, extract, physical_lines
 from refactorkit.scan.facts import FileFacts
 from refactorkit.scan.statements import hot_line_numbers, line_starts, skeleton
 
@@ -47,8 +47,9 @@ class Parsed:
 def parse_file(job: ParseJob) -> Parsed | ParseFailure:
     encoding = "utf-8" if job.utf8 else _cookie_encoding(job.data)
     text = job.data.decode(encoding)
-    starts = line_starts(text)
-    hot = hot_line_numbers(text, DJANGO_WORDS_TEXT, starts)
+    lined = text if "\r" not in text else "\n".join(physical_lines(text))
+    starts = line_starts(lined)
+    hot = hot_line_numbers(lined, DJANGO_WORDS_TEXT, starts)
     tree = _skeleton_tree(job, text, hot, starts)
     cut = tree is not None
     if tree is None:

@@ -210,3 +210,15 @@ def test_grimp_resolves_against_modules_that_ast_parses(tree):
         }
     )
     assert imports_of(scan(root), "shop.sub.plain") == {(1, "import", "shop.lazy")}
+
+
+def test_line_numbers_and_evidence_follow_python_line_ends(tree):
+    # `\r\n` and lone `\r` end lines; a form feed or U+2028 inside a line does not.
+    crlf = "import os\r\nx = '\x0c\u2028'\r\ny = models.ForeignKey('shop.Order')\r\n"
+    old_mac = "import os\rdef f():\r    import json\r"
+    root = tree({"shop/__init__.py": "", "shop/a.py": crlf, "shop/b.py": old_mac})
+    result = scan(root)
+    facts = {f.module: f for f in result.files}
+    refs = {(r.line, r.kind.value, r.target, r.text) for r in facts["shop.a"].references}
+    assert (3, "model-ref", "shop.Order", "y = models.ForeignKey('shop.Order')") in refs
+    assert (3, "lazy", "json") in imports_of(result, "shop.b")
