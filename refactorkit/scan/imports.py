@@ -8,7 +8,7 @@ scanner directly with them. That use of grimp is confined to this module.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,8 +27,15 @@ MAX_EVIDENCE_CHARS = 200
 
 @dataclass(frozen=True, slots=True)
 class GrimpScan:
-    references: dict[str, tuple[Reference, ...]]
+    imports: Mapping[str, Set[DirectImport]]  # module -> grimp's reading of its imports
     syntax_errors: dict[str, tuple[int, str]]  # module -> (line, text)
+
+    def references(self, module: str) -> tuple[Reference, ...]:
+        return _references(self.imports.get(module, ()))
+
+    def import_lines(self, module: str) -> set[int]:
+        """The lines of the module's import statements (cheaper than its references)."""
+        return {direct.line_number for direct in self.imports.get(module, ())}
 
 
 def scan_with_grimp(
@@ -67,8 +74,7 @@ def scan_with_grimp(
             del pending[module]
             continue
         return GrimpScan(
-            {mf.module.name: _references(imports) for mf, imports in scanned.items()},
-            syntax_errors,
+            {mf.module.name: imports for mf, imports in scanned.items()}, syntax_errors
         )
     return GrimpScan({}, syntax_errors)
 

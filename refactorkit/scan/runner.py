@@ -206,7 +206,7 @@ def _checked(
     if not isinstance(result, Parsed) or not result.cut:
         return result
     module = pending.source.file.module
-    grimp_lines = {r.line for r in scan.references.get(module, ())}
+    grimp_lines = scan.import_lines(module)
     import_lines = {r.line for r in result.facts.references if r.kind.is_import}
     if module in scan.syntax_errors or not grimp_lines <= import_lines:
         return parse_file(replace(_job(pending), may_cut=False))
@@ -258,7 +258,7 @@ def _grimp_entries(pending: Iterable[_Pending], scan: GrimpScan) -> dict[str, En
             relpath=relpath,
             lines=p.source.lines,
             definitions=p.source.definitions,
-            references=scan.references.get(module, ()),
+            references=scan.references(module),
         )
         entries[relpath] = _entry(p, True, facts, p.notes)
     return entries

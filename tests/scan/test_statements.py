@@ -170,6 +170,8 @@ def test_code_inside_docstrings_is_not_kept():
         # the `else:` of `if TYPE_CHECKING:` holds runtime imports, an `elif` typing ones
         "if typing.TYPE_CHECKING:  # comment\n    import os\nelse:\n    import sys\n",
         "if a:\n    pass\nelif TYPE_CHECKING:\n    import os\nelse:\n    import sys\n",
+        # an escaped quote does not close a triple-quoted string
+        "s = '''a\\'''\nimport fake\nb'''\nimport os\n",
         # mock.patch through an alias, and a signal connected over several lines
         "from unittest.mock import patch as p\n\n@p('shop.x')\n@patch('shop.y')\ndef t():\n"
         "    post_save.connect(\n        handler,\n        sender=Order,\n    )\n",
@@ -184,7 +186,7 @@ def test_tricky_layouts_give_the_whole_files_facts(source):
     [
         "x = 1; import os\n",  # an import that does not start its line
         "def f():\n\timport os\n",  # tabs
-        "s = '''a\\''' b'''\nimport os\n",  # an escaped quote next to a triple quote
+        's = \'"""\'\nimport os\n',  # triple quotes inside a one-line string
         "# a comment with ''' in it\nimport os\n",
         "x = 1\r\nimport os\r\n",
         "if (\n    TYPE_CHECKING\n):\n    import os\n",  # a test over several lines
