@@ -171,6 +171,8 @@ def _report(
             click.echo(f"Wrote {output} ({len(result.diagnostics)} warning(s)).", err=True)
     if run.profile:
         click.echo(timings.render(), err=True)
+    global _ANALYSIS_DONE
+    _ANALYSIS_DONE = True
 
 
 # --- Refactoring stages: plan, apply, undo, status (the engine: refactorkit/engine/) ---
@@ -336,5 +338,31 @@ def _guarded(action: Callable[[], None], debug: bool) -> None:
         sys.exit(1)
 
 
+# Set once an analysing command has written its report: all that is left is to free the
+# analysis, object by object, which takes about 50 ms after a 0.5 s warm run.
+_ANALYSIS_DONE = False
+
+
 def main() -> None:
-    cli(prog_name="refactorkit")
+    try:
+        cli(prog_name="refactorkit")
+    except SystemExit as exc:
+        if not _ANALYSIS_DONE:
+            raise
+        _exit_now(exc.code)
+    if _ANALYSIS_DONE:
+        _exit_now(0)
+
+
+def _exit_now(code: object) -> None:
+    """Exit without tearing the interpreter down. Only after `analyze` and `report`: they
+    hold no temporary file, process or thread any more, and their output is flushed here."""
+    if code is not None and not isinstance(code, int):
+        click.echo(code, err=True)
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe (`refactorkit analyze | head`): nothing more to say
+        code = code or 1
+    os._exit(code or 0)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 from click.testing import CliRunner
 
@@ -127,3 +129,23 @@ def test_profile_quiet_and_jobs(tree, tmp_path):
 def test_jobs_must_be_positive(tree):
     result = run("analyze", str(tree(PROJECT)), "--jobs", "0")
     assert result.exit_code == 2
+
+
+def test_the_console_entry_point_flushes_everything_and_keeps_exit_codes(tree, tmp_path):
+    # `main()` ends an analysing command with os._exit (the analysis is not freed object by
+    # object): the whole report must still reach stdout and the file, with the exit code.
+    root = tree(PROJECT)
+    entry = [sys.executable, "-m", "refactorkit"]
+    shown = subprocess.run([*entry, "analyze", str(root), "--format", "json"], capture_output=True)
+    assert shown.returncode == 0
+    assert json.loads(shown.stdout)["schema_version"] == 1
+    out = tmp_path / "r.html"
+    written = subprocess.run([*entry, "report", str(root), "-o", str(out)], capture_output=True)
+    assert written.returncode == 0
+    assert out.read_text().rstrip().endswith("</html>")
+    assert b"Wrote" in written.stderr
+    missing = subprocess.run([*entry, "analyze", str(tmp_path / "nope")], capture_output=True)
+    assert missing.returncode == 2
+    assert missing.stderr.startswith(b"Error: ")
+    fails = subprocess.run([*entry, "analyze", str(root), "--jobs", "0"], capture_output=True)
+    assert fails.returncode == 2
