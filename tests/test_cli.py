@@ -149,3 +149,22 @@ def test_the_console_entry_point_flushes_everything_and_keeps_exit_codes(tree, t
     assert missing.stderr.startswith(b"Error: ")
     fails = subprocess.run([*entry, "analyze", str(root), "--jobs", "0"], capture_output=True)
     assert fails.returncode == 2
+
+
+def test_the_collector_is_paused_during_the_analysis_and_restored_after(tree, monkeypatch):
+    import gc
+
+    from refactorkit import cli as cli_module
+
+    seen = []
+    real = cli_module._analyse_and_write
+
+    def spy(*args):
+        seen.append(gc.isenabled())
+        return real(*args)
+
+    monkeypatch.setattr(cli_module, "_analyse_and_write", spy)
+    assert gc.isenabled()
+    assert run("analyze", str(tree(PROJECT)), "--no-cache").exit_code == 0
+    assert seen == [False]
+    assert gc.isenabled()

@@ -119,6 +119,9 @@ class FactsCache:
             pass  # a read-only checkout still gets its analysis, just not a cache
 
 
+_KINDS = {kind.value: kind for kind in RefKind}  # `RefKind(value)` costs ~10x a lookup
+
+
 def fingerprint(max_file_bytes: int) -> str:
     return f"refactorkit {__version__}; max_file_bytes={max_file_bytes}"
 
@@ -175,7 +178,7 @@ def _facts(raw: JsonObject) -> FileFacts:
         lines=int(str(raw["l"])),
         definitions=int(str(raw["n"])),
         references=tuple(
-            Reference(int(line), RefKind(kind), str(target), str(text), bool(label))
+            Reference(int(line), _KINDS[kind], str(target), str(text), bool(label))
             for line, kind, target, text, label in refs
         ),
         app_configs=tuple(

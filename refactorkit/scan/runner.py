@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from refactorkit.config import Config
 from refactorkit.diagnostics import Diagnostic
+from refactorkit.gc_paused import gc_paused
 from refactorkit.progress import NoProgress, Progress
 from refactorkit.project import Project, SourceFile
 from refactorkit.scan.astfacts import is_settings_module, needs_ast
@@ -23,7 +24,6 @@ from refactorkit.scan.parse import (
     Parsed,
     ParseFailure,
     ParseJob,
-    gc_paused,
     parse_file,
     parse_many,
 )
