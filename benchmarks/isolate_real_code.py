@@ -100,6 +100,8 @@ class Report:
     suite_same_failures: bool | None = None
     skipped: list[str] = field(default_factory=list)
     mentions: int = 0
+    models_order_same: bool | None = None  # apps.get_models() in the same order
+    models_moved: int = 0  # models whose __module__ changed
 
 
 def main() -> int:
@@ -150,6 +152,7 @@ def main() -> int:
         and not r.new_submodules_failing
         and r.migrations_after == r.migrations_before
         and r.suite_same_failures is not False
+        and r.models_order_same is not False
         for r in reports
     )
     return 0 if ok else 1
@@ -299,6 +302,9 @@ else:
     )
 django.setup()
 result = {"imported": {}, "names": {}}
+from django.apps import apps
+# the app registry in creation order, and each model's __module__
+result["models"] = [[m._meta.label, m.__module__] for m in apps.get_models()]
 # before importing every module: stray models of unimported test apps would show up
 import io
 from django.core.management import call_command
@@ -335,6 +341,10 @@ def check(
     new = modules_under(after, codebase.name)
     first = _import_all(python, before, codebase, old, split_modules)
     second = _import_all(python, after, codebase, new, split_modules)
+    report.models_order_same = [m[0] for m in first["models"]] == [m[0] for m in second["models"]]
+    report.models_moved = sum(
+        a != b for a, b in zip(first["models"], second["models"], strict=False)
+    )
     report.migrations_before = str(first["migrations"])
     report.migrations_after = str(second["migrations"])
     report.modules_before = len(old)
@@ -442,6 +452,8 @@ def print_report(report: Report) -> None:
     if report.suite_same_failures is not None:
         print(f"own test suite: before {report.suite_before}, after {report.suite_after}, "
               f"same failing tests: {report.suite_same_failures}")  # fmt: skip
+    print(f"apps.get_models() order same: {report.models_order_same}, "
+          f"models with another __module__: {report.models_moved}")  # fmt: skip
     for line in report.skipped:
         print(f"skipped: {line}")
 

@@ -54,9 +54,21 @@ def refuse_module(
                 f"{owner} (line {rebinding.line}) rebinds the module global {rebinding.name} "
                 "with a `global` statement; in a submodule it would rebind a copy."
             )
+    for index in sorted(group_of):
+        unit = units.units[index]
+        for name in unit.binds:
+            why = options.pin_reason(name)
+            if why is not None:
+                return Refusal(
+                    f"{name} (line {unit.line}) must keep its module, so it stays in the package "
+                    f"__init__: {why}; leave it out of the groups."
+                )
     for unit in units.units:
         moved = unit.index in group_of
+        kept_pinned = not moved and any(options.pin_reason(n) for n in unit.binds)
         for special in unit.specials:
+            if special.own_class and kept_pinned:
+                continue  # the class and its subclasses keep their module
             if moved and special.name == "__name__":
                 if special.in_get_logger:
                     continue
@@ -79,8 +91,8 @@ def refuse_module(
                     f"{conditional[0]} is defined only under a condition (line {unit.line}); "
                     "its submodule could not always export it to the package."
                 )
-        if moved or unit.kind not in (*MOVABLE, Kind.DUNDER_ALL):
-            continue
+        if moved or unit.kind is not Kind.DUNDER_ALL:
+            continue  # moved code imports a kept definition from the package: see _isolate_order
         user = _moved_user(units, group_of, unit)
         if user is not None:
             return Refusal(

@@ -32,7 +32,7 @@ from codemods._isolate_checks import (
 )
 from codemods._isolate_imports import Deps, Edges, dependencies, import_edges
 from codemods._isolate_kinds import Kind
-from codemods._isolate_order import execution_order, order_violation
+from codemods._isolate_order import execution_order, order_violation, parent_violation
 from codemods._isolate_types import (
     Group,
     Layout,
@@ -42,7 +42,7 @@ from codemods._isolate_types import (
     SplitOptions,
     Submodule,
 )
-from codemods._isolate_units import ModuleUnits, Unit
+from codemods._isolate_units import Ctx, ModuleUnits, Unit
 
 _BUILTINS = frozenset(dir(builtins))
 
@@ -74,8 +74,11 @@ def plan_layout(
         return edges
     submodules = tuple(_submodule(state, n, edges, runtime, typing_only) for n in names)
     init_items = _init_items(state)
-    order = execution_order(init_items, {s.name: s for s in submodules}, edges[0])
-    violation = order_violation(units, order, state.group_of)
+    starts: dict[str, int] = {}
+    order = execution_order(init_items, {s.name: s for s in submodules}, edges[0], starts)
+    violation = order_violation(units, order, state.group_of, options.ordered) or parent_violation(
+        units, order, starts, submodules
+    )
     if violation is not None:
         return Refusal(*violation)
     copied = [i for s in submodules for i in s.copied]
@@ -203,7 +206,8 @@ def _submodule(
     typing_siblings = tuple(
         SiblingImport(t, _sorted_names(typing_only[(name, t)])) for t in sorted(typing_edges[name])
     )
-    needs_tc = bool(typing_siblings)
+    parent, typing_parent = _parent_names(state, own_units)
+    needs_tc = bool(typing_siblings) or bool(typing_parent)
     copied, aliases = _copied_imports(units, own_units, needs_tc)
     return Submodule(
         name=name,
@@ -214,7 +218,26 @@ def _submodule(
         typing_siblings=typing_siblings,
         exports=tuple(n for u in own_units for n in u.binds),
         needs_type_checking=needs_tc,
+        parent=parent,
+        typing_parent=typing_parent,
     )
+
+
+def _parent_names(state: _State, own: list[Unit]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The definitions kept in the package `__init__` that a submodule's statements use:
+    imported from the package (`from . import X`), at run time or for type checkers only.
+    `_isolate_order.parent_violation` checks that they are bound when the submodule runs."""
+    units = state.units
+    runtime: set[str] = set()
+    typing: set[str] = set()
+    for unit in own:
+        for use in unit.uses:
+            where = units.binders.get(use.name, ())
+            if not where or any(i in state.group_of for i in where):
+                continue
+            if all(units.units[i].kind in MOVABLE for i in where):
+                (typing if use.ctx is Ctx.TYPING else runtime).add(use.name)
+    return _sorted_names(list(runtime)), _sorted_names(list(typing - runtime))
 
 
 def _copied_imports(

@@ -12,7 +12,7 @@ commute: a router matches its routes in the order they were registered.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Protocol
 
 from codemods._isolate_kinds import Kind
@@ -24,12 +24,23 @@ class _HasOwn(Protocol):
     def own(self) -> tuple[int, ...]: ...
 
 
+class _Parented(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def own(self) -> tuple[int, ...]: ...
+    @property
+    def parent(self) -> tuple[str, ...]: ...
+
+
 def execution_order(
     init_items: Sequence[int | str],
     submodules: Mapping[str, _HasOwn],
     imports: Mapping[str, Sequence[str]],
+    starts: dict[str, int] | None = None,
 ) -> list[int]:
-    """Statement indexes in the order they run when the package is imported."""
+    """Statement indexes in the order they run when the package is imported; `starts`
+    receives, for each submodule, how many statements have run when it starts."""
     order: list[int] = []
     done: set[str] = set()
 
@@ -37,6 +48,8 @@ def execution_order(
         if name in done:
             return
         done.add(name)
+        if starts is not None:
+            starts[name] = len(order)
         for sibling in sorted(imports.get(name, ())):
             run(sibling)
         order.extend(submodules[name].own)
@@ -50,15 +63,21 @@ def execution_order(
 
 
 def order_violation(
-    units: ModuleUnits, order: Sequence[int], group_of: Mapping[int, str]
+    units: ModuleUnits,
+    order: Sequence[int],
+    group_of: Mapping[int, str],
+    ordered: Collection[str] = (),
 ) -> tuple[str, tuple[int, int]] | None:
     """Why the new order is unsafe (and the two statements concerned), or None when every
-    write keeps its place among the import-time accesses to the same name."""
+    write keeps its place among the import-time accesses to the same name, and the classes
+    in `ordered` (Django models) are created in the same order."""
     position = {index: k for k, index in enumerate(order)}
     accesses: dict[str, list[tuple[int, int]]] = {}  # name -> (statement, kind) by line
     for unit in units.units:
         if unit.kind.is_import or unit.kind is Kind.DOCSTRING:
             continue
+        if unit.kind is Kind.DEFINITION and any(n in ordered for n in unit.binds):
+            accesses.setdefault(REGISTRY, []).append((unit.index, _WRITE))
         for name in unit.binds:
             accesses.setdefault(name, []).append((unit.index, _WRITE))
         for use in unit.uses:
@@ -76,11 +95,47 @@ def order_violation(
 
 
 _READ, _WRITE = 0, 1
+REGISTRY = "<registry>"  # stands for Django's app registry, which lists models in order
+
+
+def parent_violation(
+    units: ModuleUnits,
+    order: Sequence[int],
+    starts: Mapping[str, int],
+    submodules: Sequence[_Parented],
+) -> tuple[str, tuple[int, int]] | None:
+    """A submodule imports definitions kept in the package `__init__` (`from . import X`)
+    when it starts: each must be bound by then, and never rebound later."""
+    position = {index: k for k, index in enumerate(order)}
+    for sub in submodules:
+        for name in sub.parent:
+            for binder in units.binders.get(name, ()):
+                if position.get(binder, -1) < starts[sub.name]:
+                    continue
+                user = next(
+                    (i for i in sub.own if units.units[i].use_of(name) is not None), sub.own[0]
+                )
+                unit = units.units[user]
+                return (
+                    f"{unit.binds[0]} (line {unit.line}, submodule {sub.name}) uses {name}, "
+                    f"which stays in the package __init__ (line {units.units[binder].line}) "
+                    "but would be defined only after the submodule is imported.",
+                    (binder, user),
+                )
+    return None
 
 
 def _reason(
     units: ModuleUnits, name: str, first: int, second: int, group_of: Mapping[int, str]
 ) -> str:
+    if name == REGISTRY:
+        first_name, second_name = units.units[first].binds[0], units.units[second].binds[0]
+        return (
+            f"the split would create the model {second_name} (line {units.units[second].line}) "
+            f"before {first_name} (line {units.units[first].line}); Django lists models in "
+            "the order they are created (apps.get_models(), content types, permissions)."
+        )
+
     def where(index: int) -> str:
         group = group_of.get(index)
         place = f"submodule {group}" if group else "the package __init__"

@@ -34,6 +34,15 @@ class SplitOptions:
         None  # (module name, is package) to resolve relative imports
     )
     taken_names: frozenset[str] = frozenset()  # names submodules must not take (existing files)
+    # definitions that keep the module's name as their __module__, so stay in the package
+    # __init__: (name, why), found project-wide by refactorkit.stages.isolate_module_paths
+    pinned: tuple[tuple[str, str], ...] = ()
+    # classes whose creation order something lists (Django's app registry): their
+    # definitions must run in the same order after the split
+    ordered: frozenset[str] = frozenset()
+
+    def pin_reason(self, name: str) -> str | None:
+        return next((why for pinned, why in self.pinned if pinned == name), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +61,8 @@ class Submodule:
     typing_siblings: tuple[SiblingImport, ...]  # imported under `if TYPE_CHECKING:`
     exports: tuple[str, ...]  # the names its statements bind, in order
     needs_type_checking: bool = False  # TYPE_CHECKING must be imported for typing_siblings
+    parent: tuple[str, ...] = ()  # names of definitions kept in the package __init__ it uses
+    typing_parent: tuple[str, ...] = ()  # the same, for type checkers only
 
 
 @dataclass(frozen=True, slots=True)

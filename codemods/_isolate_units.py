@@ -69,6 +69,10 @@ class Special:
     line: int
     ctx: Ctx
     in_get_logger: bool = False  # `logging.getLogger(__name__)`
+    # `__module__` of the instance's or class's own class, read in one of its methods
+    # (`self.__class__.__module__`, `type(self).__module__`, `cls.__module__`): safe when
+    # the class and its subclasses keep their module (`SplitOptions.pinned`)
+    own_class: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +206,11 @@ class _Places(cst.CSTVisitor):
         self.top: dict[cst.CSTNode, int] = {s: i for i, s in enumerate(module.body)}
         self.info: dict[cst.CSTNode, tuple[int, Ctx, int]] = {}  # role: 1 changes, 2 registers
         self.loggers: set[cst.Name] = set()
-        self.module_reads: list[tuple[int, Ctx]] = []  # `x.__module__`: (statement, context)
+        # `x.__module__` read: (statement, context, whether of the method's own class)
+        self.module_reads: list[tuple[int, Ctx, bool]] = []
+        self._methods: list[str | None] = []  # first parameter of each enclosing method
+        self._parents: list[cst.CSTNode] = []
+        self._written: set[cst.CSTNode] = set()  # `x.__module__ = ...` targets
         self._index = -1
         self._runtime_roots: set[cst.CSTNode] = set()
         self._runtime = 0
@@ -213,6 +221,11 @@ class _Places(cst.CSTVisitor):
     def on_visit(self, node: cst.CSTNode) -> bool:
         if node in self.top:
             self._index = self.top[node]
+        if isinstance(node, cst.FunctionDef):
+            self._methods.append(_self_parameter(node, self._parents))
+        self._parents.append(node)
+        if isinstance(node, cst.AssignTarget) and isinstance(node.target, cst.Attribute):
+            self._written.add(node.target)
         if node in self._runtime_roots:
             self._runtime += 1
         if isinstance(node, (cst.FunctionDef, cst.Lambda)):
@@ -226,14 +239,22 @@ class _Places(cst.CSTVisitor):
             self._mark_logger(node)
         elif isinstance(node, (cst.AssignTarget, cst.AugAssign, cst.Del)):
             self._mark_receiver(node.target, through_attribute=False)
-        if isinstance(node, cst.Attribute) and node.attr.value == "__module__":
-            self.module_reads.append((self._index, self._raw_ctx()))
+        if (
+            isinstance(node, cst.Attribute)
+            and node.attr.value == "__module__"
+            and node not in self._written
+        ):
+            own = _reads_own_class(node.value, self._methods[-1] if self._methods else None)
+            self.module_reads.append((self._index, self._raw_ctx(), own))
         if isinstance(node, _RECORDED):
             role = 2 if node in self._registrars else 1 if node in self._receivers else 0
             self.info[node] = (self._index, self._raw_ctx(), role)
         return True
 
     def on_leave(self, original_node: cst.CSTNode) -> None:
+        self._parents.pop()
+        if isinstance(original_node, cst.FunctionDef):
+            self._methods.pop()
         if original_node in self._runtime_roots:
             self._runtime -= 1
         if isinstance(original_node, cst.Annotation):
@@ -273,6 +294,33 @@ class _Places(cst.CSTVisitor):
         value = call.args[0].value
         if isinstance(value, cst.Name) and value.value == "__name__":
             self.loggers.add(value)
+
+
+def _self_parameter(node: cst.FunctionDef, parents: Sequence[cst.CSTNode]) -> str | None:
+    """The first parameter of a method (`self`, `cls`); None for a plain function."""
+    in_class = len(parents) >= 2 and isinstance(parents[-2], cst.ClassDef)
+    if not in_class or not node.params.params:
+        return None
+    return node.params.params[0].name.value
+
+
+def _reads_own_class(value: cst.BaseExpression, first: str | None) -> bool:
+    """`self.__module__`, `self.__class__.__module__`, `type(self).__module__`,
+    `cls.__module__`, `__class__.__module__`: the module of the method's own class."""
+    if isinstance(value, cst.Name) and value.value == "__class__":
+        return True
+    if first is None:
+        return False
+    if isinstance(value, cst.Attribute) and value.attr.value == "__class__":
+        value = value.value
+    elif (
+        isinstance(value, cst.Call)
+        and isinstance(value.func, cst.Name)
+        and value.func.value == "type"
+        and len(value.args) == 1
+    ):
+        value = value.args[0].value
+    return isinstance(value, cst.Name) and value.value == first
 
 
 def _binding_place(assignment: BaseAssignment, places: _Places) -> tuple[int, Ctx] | None:
@@ -392,9 +440,10 @@ def _specials(
                 continue
             special = Special(node.value, lines[info[0]][0], info[1], node in places.loggers)
             found.setdefault(info[0], []).append(special)
-    for index, ctx in places.module_reads:
+    for index, ctx, own in places.module_reads:
         if index >= 0:
-            found.setdefault(index, []).append(Special("__module__", lines[index][0], ctx))
+            special = Special("__module__", lines[index][0], ctx, own_class=own)
+            found.setdefault(index, []).append(special)
     return {i: tuple(sorted(s, key=lambda x: (x.line, x.name))) for i, s in found.items()}
 
 

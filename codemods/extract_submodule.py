@@ -189,14 +189,18 @@ def _with_siblings(
     import line, typing-only ones in the last `if TYPE_CHECKING:` block (or a new one)."""
     split = max((k + 1 for k, s in enumerate(head) if is_import_like(s)), default=0)
     plain, tail = list(head[:split]), list(head[split:])
-    for sibling in sub.siblings:
-        line = import_line("." + sibling.submodule, sibling.names)
+    # definitions kept in the package __init__ first: they are bound before any submodule runs
+    runtime = [(".", sub.parent)] if sub.parent else []
+    runtime += [("." + s.submodule, s.names) for s in sub.siblings]
+    for base, names in runtime:
+        line = import_line(base, names)
         after_relative = bool(plain) and is_relative_import(plain[-1])
         blanks = 0 if after_relative or not plain else 1
         plain.append(with_blank_lines(line, blanks, at_least=False))
-    if not sub.typing_siblings:
+    if not sub.typing_siblings and not sub.typing_parent:
         return [*plain, *tail]
-    inner = [import_line("." + s.submodule, s.names) for s in sub.typing_siblings]
+    inner = [import_line(".", sub.typing_parent)] if sub.typing_parent else []
+    inner += [import_line("." + s.submodule, s.names) for s in sub.typing_siblings]
     for k in range(len(tail) - 1, -1, -1):
         block = tail[k]
         if (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 
 
 def last_name(node: ast.expr) -> str | None:
@@ -28,3 +29,18 @@ def literal_str(node: ast.expr) -> str | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     return None
+
+
+def module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Module-level statements, including those in `if`/`try` blocks (not in functions)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.If):
+            yield from module_level(stmt.body)
+            yield from module_level(stmt.orelse)
+        elif isinstance(stmt, ast.Try):
+            yield from module_level(stmt.body)
+            yield from module_level(stmt.orelse)
+            yield from module_level(stmt.finalbody)
+            for handler in stmt.handlers:
+                yield from module_level(handler.body)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
 from typing import Protocol
 
-from refactorkit.scan.astnodes import last_name, literal_str
+from refactorkit.scan.astnodes import last_name, literal_str, module_level
 from refactorkit.scan.facts import RefKind, SettingsFact
 
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
@@ -26,7 +25,7 @@ def settings_facts(tree: ast.Module, add: AddReference, seen: set[tuple[int, str
     `seen` holds (line, target) pairs already reported, so a string is reported once."""
     lists: dict[str, list[str]] = {}
     auth_user_model: str | None = None
-    for stmt in _module_level(tree.body):
+    for stmt in module_level(tree.body):
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             name = last_name(stmt.targets[0])
             values = _str_list(stmt.value, lists)
@@ -51,21 +50,6 @@ def settings_facts(tree: ast.Module, add: AddReference, seen: set[tuple[int, str
             if wanted and value != auth_user_model and (node.lineno, value) not in seen:
                 add(node, RefKind.SETTING, value)
     return SettingsFact(installed, auth_user_model)
-
-
-def _module_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Module-level statements, including those in `if`/`try` blocks (not in functions)."""
-    for stmt in body:
-        yield stmt
-        if isinstance(stmt, ast.If):
-            yield from _module_level(stmt.body)
-            yield from _module_level(stmt.orelse)
-        elif isinstance(stmt, ast.Try):
-            yield from _module_level(stmt.body)
-            yield from _module_level(stmt.orelse)
-            yield from _module_level(stmt.finalbody)
-            for handler in stmt.handlers:
-                yield from _module_level(handler.body)
 
 
 def _list_method_call(call: ast.Call, lists: dict[str, list[str]]) -> None:

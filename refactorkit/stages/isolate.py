@@ -76,7 +76,7 @@ def _context(path: Path) -> _Context:
     scan = scan_project(project, config)
     return _Context(
         project=project,
-        index=ProjectIndex(scan.files),
+        index=ProjectIndex(scan.files, {f.module: f for f in project.files}),
         settings=load_isolate_settings(project.path),
         files={f.relpath: f for f in project.files},
     )
@@ -143,7 +143,9 @@ class _Transform:
                 continue
             data = overlay.get(module.path) or file.path.read_bytes()
             groups = tuple(Group(g.name, g.members) for g in module.groups)
-            result = split_module(file, data, groups, self.context.index)
+            result = split_module(
+                file, data, groups, self.context.index, self.context.settings.move_models
+            )
             if isinstance(result, PlanProblem):
                 raise PlanError("plan", f"{module.path}: {result.reason}")
             if isinstance(result, Skipped):

@@ -27,6 +27,8 @@ class IsolateSettings:
     min_definitions: int = 12
     group_lines: int = 300  # a submodule grows up to this many lines (more only for a cycle)
     exclude: tuple[str, ...] = ()  # globs (relative paths) of modules never to split
+    # Django models move too, and get their submodule as __module__ (see docs/isolate.md)
+    move_models: bool = False
 
 
 _INT_KEYS = ("min_lines", "min_definitions", "group_lines")
@@ -48,7 +50,7 @@ def load_isolate_settings(project_dir: Path) -> IsolateSettings:
 
 
 def settings_from_table(table: dict[str, object], source: str) -> IsolateSettings:
-    unknown = sorted(k for k in table if k not in (*_INT_KEYS, "exclude"))
+    unknown = sorted(k for k in table if k not in (*_INT_KEYS, "exclude", "move_models"))
     if unknown:
         raise ConfigError(source, f"unknown key {unknown[0]!r} in [tool.refactorkit.isolate].")
     values: dict[str, int] = {}
@@ -64,9 +66,15 @@ def settings_from_table(table: dict[str, object], source: str) -> IsolateSetting
         raise ConfigError(
             source, "'exclude' in [tool.refactorkit.isolate] must be a list of strings."
         )
+    move_models = table.get("move_models", False)
+    if not isinstance(move_models, bool):
+        raise ConfigError(
+            source, "'move_models' in [tool.refactorkit.isolate] must be true or false."
+        )
     return IsolateSettings(
         min_lines=values["min_lines"],
         min_definitions=values["min_definitions"],
         group_lines=values["group_lines"],
         exclude=tuple(str(v) for v in exclude),
+        move_models=move_models,
     )

@@ -5,10 +5,12 @@ targets point into it. Nothing is parsed here: the facts come from `refactorkit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from refactorkit.project import SourceFile
 from refactorkit.scan.facts import FileFacts, RefKind
+from refactorkit.stages.isolate_module_paths import ModulePaths
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,8 +24,11 @@ class PatchTarget:
 class ProjectIndex:
     """Reverse lookups over the facts of every file of the project."""
 
-    def __init__(self, files: Iterable[FileFacts]) -> None:
+    def __init__(
+        self, files: Iterable[FileFacts], sources: Mapping[str, SourceFile] | None = None
+    ) -> None:
         self.files = {f.module: f for f in files}
+        self.module_paths = ModulePaths(sources or {})
         self._modules = frozenset(self.files)
         self._importers: dict[str, set[str]] = {}  # module -> modules importing it at import time
         self._any_importers: dict[str, set[str]] = {}  # any kind of import

@@ -58,8 +58,8 @@ HEADER = """\
 #   - delete a [[module]] block to leave that module as it is;
 #   - rename a group (`name`): it becomes the submodule's file name;
 #   - move a name from one group's `members` to another's;
-#   - a definition listed in no group stays in the package's __init__.py (allowed
-#     only when no moved code uses it).
+#   - a definition listed in no group stays in the package's __init__.py (moved code
+#     that uses it must come after it).
 # Definitions that use each other in a cycle must stay in one group; `apply` refuses,
 # and says why, any split that could change what the code does.
 """

@@ -49,13 +49,16 @@ def propose_module(
     settings: IsolateSettings,
     index: ProjectIndex,
 ) -> ModulePlan | Declined:
-    loaded = load_module(file, data, index)
+    loaded = load_module(file, data, index, settings.move_models)
     if isinstance(loaded, str):
         return Declined(candidate.relpath, loaded)
     if not file.is_package and file.path.with_suffix("").exists():
         return Declined(candidate.relpath, f"{package_dir(file)}/ already exists")
     units = loaded.units
-    members = members_of(units)
+    pinned = _pinned_statements(units, loaded)
+    members = members_of(units) - pinned
+    if pinned and len(members) < 2:
+        return Declined(candidate.relpath, _keep_reason(units, pinned, loaded))
     infos = unit_infos(units, members, file.module)
     overhead = sum(u.span for u in units.units if u.kind.is_import)
     limits = Limits(settings.min_lines, settings.min_definitions, settings.group_lines, overhead)
@@ -64,14 +67,70 @@ def propose_module(
     if isinstance(proposal, NotSplittable):
         return Declined(candidate.relpath, proposal.reason)
     groups = [list(g) for g in proposal.groups]
-    for _ in range(REPAIRS + 1):
+    merges = 0
+    while merges <= REPAIRS:
         named = _named(groups, infos, file, units, loaded)
         layout = plan_layout(units, named, loaded.options)
         if isinstance(layout, Layout):
-            return _module_plan(candidate, file, units, infos, named, layout, settings)
-        if isinstance(layout, PlanProblem) or not _repair(groups, layout):
+            kept = _kept_notes(units, pinned, loaded, groups)
+            return _module_plan(candidate, file, units, infos, named, layout, settings, kept)
+        if isinstance(layout, PlanProblem):
+            return Declined(candidate.relpath, f"refused: {layout.reason}")
+        repaired = _repair(groups, layout)
+        if repaired is None:
+            return Declined(candidate.relpath, f"refused: {layout.reason}")
+        merges += repaired
+        if len(groups) < 2:
             return Declined(candidate.relpath, f"refused: {layout.reason}")
     return Declined(candidate.relpath, "no safe grouping found")
+
+
+def _pinned_statements(units: ModuleUnits, loaded: Loaded) -> frozenset[int]:
+    """Statements binding a definition that must keep its module (it stays in __init__)."""
+    return frozenset(
+        i
+        for name, _ in loaded.options.pinned
+        for i in units.binders.get(name, ())
+        if units.units[i].kind is Kind.DEFINITION
+    )
+
+
+def _keep_reason(units: ModuleUnits, pinned: frozenset[int], loaded: Loaded) -> str:
+    first = units.units[min(pinned)].binds[0]
+    why = loaded.options.pin_reason(first)
+    return (
+        f"{len(pinned)} of its definitions must keep their module (first: {first}, {why}); "
+        "too little is left to split"
+    )
+
+
+def _kept_notes(
+    units: ModuleUnits, pinned: frozenset[int], loaded: Loaded, groups: Sequence[Sequence[int]]
+) -> tuple[str, ...]:
+    """What stays in __init__.py besides imports and statements run for their effect."""
+    by_reason: dict[str, list[str]] = {}
+    for index in sorted(pinned):
+        for name in units.units[index].binds:
+            why = loaded.options.pin_reason(name)
+            if why is not None:
+                by_reason.setdefault(why, []).append(name)
+    notes = [
+        f"keep in __init__.py (their __module__ must not change): {_few(names)}; {why}"
+        for why, names in by_reason.items()
+    ]
+    grouped = {i for g in groups for i in g}
+    left = [
+        u.binds[0]
+        for u in units.units
+        if u.kind is Kind.DEFINITION and u.index not in pinned and u.index not in grouped
+    ]
+    if left:
+        notes.append(f"keep in __init__.py (to keep the import-time order): {_few(left)}")
+    return tuple(notes)
+
+
+def _few(names: Sequence[str]) -> str:
+    return ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
 
 
 def _named(
@@ -89,17 +148,31 @@ def _named(
     )
 
 
-def _repair(groups: list[list[int]], refusal: Refusal) -> bool:
-    """Merge the groups holding the statements a refusal names; False when that is not
-    possible (one of them stays in __init__, or they already share a group)."""
-    holders = [g for i in refusal.statements for g in groups if i in g]
-    if len(refusal.statements) != 2 or len(holders) != 2 or holders[0] is holders[1]:
-        return False
+def _repair(groups: list[list[int]], refusal: Refusal) -> int | None:
+    """Repair the groups so that the statements a refusal names keep their order: merge
+    the two groups holding them (returns 1), or, when one of them stays in __init__, keep
+    the other there too (returns 0: that cannot loop, the groups only shrink). None when
+    neither is possible."""
+    if len(refusal.statements) != 2:
+        return None
+    holders = [next((g for g in groups if i in g), None) for i in refusal.statements]
     first, second = holders
+    if first is None and second is None:
+        return None
+    if first is None or second is None:
+        moved = refusal.statements[1] if first is None else refusal.statements[0]
+        holder = second if first is None else first
+        assert holder is not None
+        holder.remove(moved)
+        if not holder:
+            groups.remove(holder)
+        return 0
+    if first is second:
+        return None
     first.extend(second)
     first.sort()
     groups.remove(second)
-    return len(groups) >= 2
+    return 1
 
 
 def _module_plan(
@@ -110,6 +183,7 @@ def _module_plan(
     groups: Sequence[Group],
     layout: Layout,
     settings: IsolateSettings,
+    kept_notes: Sequence[str] = (),
 ) -> ModulePlan:
     target = package_dir(file)
     why = [
@@ -124,6 +198,7 @@ def _module_plan(
     if kept:
         lines = ", ".join(str(u.line) for u in kept[:8]) + (", ..." if len(kept) > 8 else "")
         why.append(f"stay in __init__.py, in their order: statements at lines {lines}")
+    why.extend(kept_notes)
     why.extend(f"note: {n}" for n in layout.notes)
     importers = Counter(s.submodule for sub in layout.submodules for s in sub.siblings)
     plans = []

@@ -42,17 +42,32 @@ class Split:
     moves: tuple[SymbolMove, ...]  # every moved name, for rewrite_imports
 
 
-def load_module(file: SourceFile, data: bytes, index: ProjectIndex) -> Loaded | str:
+def load_module(
+    file: SourceFile, data: bytes, index: ProjectIndex, move_models: bool = False
+) -> Loaded | str:
     """The analysed module and the options of its split, or why it cannot be read."""
     try:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
         return f"LibCST cannot parse it (line {exc.raw_line}: {exc.message})"
     units = analyse(MetadataWrapper(module, unsafe_skip_copy=True))
-    return Loaded(units, split_options(file, index))
+    return Loaded(units, split_options(file, index, move_models))
 
 
-def split_options(file: SourceFile, index: ProjectIndex) -> SplitOptions:
+MODEL_REASON = (
+    "a Django model: its __module__ shows in the class's repr() and in paths and listings "
+    "built from it (set move_models = true in [tool.refactorkit.isolate] to let models move)"
+)
+
+
+def split_options(file: SourceFile, index: ProjectIndex, move_models: bool = False) -> SplitOptions:
+    verdicts = index.module_paths.classes(file.module)
+    pinned = []
+    for name, verdict in sorted(verdicts.items()):
+        if verdict.reason is not None:
+            pinned.append((name, verdict.reason))
+        elif verdict.model and not move_models:
+            pinned.append((name, MODEL_REASON))
     taken: frozenset[str] = frozenset()
     if file.is_package:
         taken = frozenset(
@@ -66,6 +81,8 @@ def split_options(file: SourceFile, index: ProjectIndex) -> SplitOptions:
         imports_back=index.imports_back(file.module),
         resolve_import=(file.module, file.is_package),
         taken_names=taken,
+        pinned=tuple(pinned),
+        ordered=frozenset(n for n, v in verdicts.items() if v.model),
     )
 
 
@@ -79,9 +96,10 @@ def split_module(
     data: bytes,
     groups: tuple[Group, ...],
     index: ProjectIndex,
+    move_models: bool = False,
 ) -> Split | Skipped | PlanProblem:
     operation = f"split {file.relpath}"
-    loaded = load_module(file, data, index)
+    loaded = load_module(file, data, index, move_models)
     if isinstance(loaded, str):
         return Skipped(operation, loaded)
     target = package_dir(file)

@@ -432,3 +432,48 @@ def test_a_member_the_module_does_not_define_is_refused():
     check_refused(
         SHOP, "Invoice is not defined at the top level", "orders", groups=("orders=Invoice",)
     )
+
+
+def test_moved_code_imports_a_definition_kept_in_the_package_init():
+    source = textwrap.dedent(
+        """\
+        from typing import TYPE_CHECKING
+
+
+        class Kept:
+            pass
+
+
+        def make() -> Kept:
+            return Kept()
+
+
+        def typed(value: "Kept") -> None:
+            pass
+
+
+        def other():
+            pass
+        """
+    )
+    command = ExtractSubmoduleCommand(
+        CodemodContext(), groups=("factory=make,typed", "others=other"), submodule="factory"
+    )
+    out = command.transform_module(cst.parse_module(source)).code
+    assert out == textwrap.dedent(
+        """\
+        from . import Kept
+
+
+        def make() -> Kept:
+            return Kept()
+
+
+        def typed(value: "Kept") -> None:
+            pass
+        """
+    )
+    again = ExtractSubmoduleCommand(
+        CodemodContext(), groups=("factory=make,typed", "others=other"), submodule="factory"
+    )
+    assert again.transform_module(cst.parse_module(out)).code == out

@@ -141,8 +141,8 @@ def test_a_module_that_keeps_all_keeps_it_as_it_is():
     )
 
 
-def test_a_definition_kept_in_init_that_moved_code_uses_is_refused():
-    check_refused(
+def test_a_definition_kept_in_init_before_the_moved_code_that_uses_it_stays():
+    check_transformed(
         """\
         def helper():
             return 1
@@ -151,8 +151,47 @@ def test_a_definition_kept_in_init_that_moved_code_uses_is_refused():
         def public():
             return helper()
         """,
-        r"helper \(line 1\) stays in the package __init__, but public \(line 5\) moves and uses it",
+        """\
+        def helper():
+            return 1
+
+
+        from .api import public
+        """,
         ("api=public",),
+    )
+
+
+def test_a_definition_kept_in_init_after_the_moved_code_that_uses_it_is_refused():
+    check_refused(
+        """\
+        def public():
+            return helper()
+
+
+        def helper():
+            return 1
+        """,
+        r"public \(line 1, submodule api\) uses helper, which stays in the package __init__ "
+        r"\(line 5\) but would be defined only after the submodule is imported",
+        ("api=public",),
+    )
+
+
+def test_a_class_reading_its_own_module_cannot_be_kept_without_the_stage():
+    # alone, the codemod cannot tell whether subclasses elsewhere would move
+    check_refused(
+        """\
+        class Block:
+            def path(self):
+                return type(self).__module__
+
+
+        def helper():
+            return 1
+        """,
+        "line 1 uses __module__",
+        ("api=helper",),
     )
 
 

@@ -28,10 +28,11 @@ DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo_monolith"
 SPLIT = ("classrooms/models.py", "assignments/views.py")
 EXPECTED_GROUPS = {
     "classrooms/models.py": [
+        # with move_models; groups whose models interleave are merged, so that the models
+        # are still created in their original order
         "choices",
-        "classroom",
         "course",
-        "waitlist_entry",
+        "classroom",
         "lesson",
         "announcement",
     ],
@@ -57,6 +58,8 @@ print(json.dumps({
         [m._meta.label, m._meta.app_label, m._meta.db_table]
         for m in apps.get_models()
     ),
+    "order": [m._meta.label for m in apps.get_models()],
+    "modules": {m._meta.label: m.__module__ for m in apps.get_models()},
     "admin": sorted(m._meta.label for m in admin.site._registry),
     "post_save": len(post_save.receivers),
     "names": {
@@ -106,9 +109,16 @@ def django_facts(project: Path) -> dict[str, object]:
     return facts
 
 
-def split_copy(root: Path, *, rewrite_imports: bool) -> tuple[Path, str, StageResult]:
+MOVE_MODELS = "[tool.refactorkit.isolate]\nmove_models = true\n"
+
+
+def split_copy(
+    root: Path, *, rewrite_imports: bool, move_models: bool = True
+) -> tuple[Path, str, StageResult]:
     project = root / "demo"
     shutil.copytree(DEMO, project, ignore=shutil.ignore_patterns("__pycache__", "db.sqlite3"))
+    if move_models:
+        (project / "pyproject.toml").write_text(MOVE_MODELS, encoding="utf-8")
     plan = IsolateStage().propose(project)
     if rewrite_imports:
         plan = plan.replace("rewrite_imports = false", "rewrite_imports = true")
@@ -167,8 +177,28 @@ def test_models_keep_their_app_and_table_and_registrations_still_happen(split, o
     project, _, _ = split
     after = django_facts(project)
     assert after["models"] == original_facts["models"]
+    assert after["order"] == original_facts["order"]  # apps.get_models(): creation order
     assert after["admin"] == original_facts["admin"]
     assert after["post_save"] == original_facts["post_save"]
+    moved = {label for label, module in after["modules"].items() if module.count(".") == 2}  # type: ignore[attr-defined]
+    assert len(moved) >= 10  # with move_models, the models did move
+
+
+def test_by_default_models_keep_their_module_and_helpers_still_split(tmp_path, original_facts):
+    project, plan, result = split_copy(tmp_path, rewrite_imports=False, move_models=False)
+    assert (
+        "keep in __init__.py (their __module__ must not change): Subject, Room, Course, Classroom"
+        in plan
+    )
+    assert "a Django model" in plan
+    assert not result.skipped
+    assert (project / "classrooms/models/choices.py").is_file()
+    after = django_facts(project)
+    assert after["modules"] == original_facts["modules"]
+    assert after["order"] == original_facts["order"]
+    assert after["models"] == original_facts["models"]
+    run = manage(project, "test", "classrooms", "-v", "0")
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
 
 
 def test_public_names_are_the_same_but_for_the_new_submodules(split, original_facts):
