@@ -197,8 +197,10 @@ def test_by_default_models_keep_their_module_and_helpers_still_split(tmp_path, o
     assert after["modules"] == original_facts["modules"]
     assert after["order"] == original_facts["order"]
     assert after["models"] == original_facts["models"]
-    run = manage(project, "test", "classrooms", "-v", "0")
+    run = manage(project, "test", "-v", "1")
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    assert "Ran 182 tests" in run.stderr
+    assert manage(project, "makemigrations", "--check", "--dry-run").returncode == 0
 
 
 def test_public_names_are_the_same_but_for_the_new_submodules(split, original_facts):
