@@ -297,9 +297,14 @@ def _leaves_open(code: str) -> bool:
     if code[-1] in _OPEN_END:
         return True
     if code[-1] == ":":
-        # A block header, also the last line of one over several lines (`) -> int:`).
+        # A block header, also the last line of one over several lines (`) -> int:`,
+        # `unittest.TestCase):`): that line closes more brackets than it opens.
         stripped = code.lstrip(" ")
-        return not (_COMPOUND.match(stripped) or stripped.startswith(")"))
+        if _COMPOUND.match(stripped):
+            return False
+        emptied = _SIMPLE_STRING.sub('""', stripped)
+        opened = sum(emptied.count(c) for c in "([{")
+        return opened >= sum(emptied.count(c) for c in ")]}")
     return code.rsplit(None, 1)[-1] in _OPEN_END_WORDS
 
 

@@ -7,6 +7,7 @@ checked on hand-written cases and on every module of the installed `django` pack
 from __future__ import annotations
 
 import ast
+import sysconfig
 import textwrap
 from pathlib import Path
 
@@ -170,6 +171,9 @@ def test_code_inside_docstrings_is_not_kept():
         # the `else:` of `if TYPE_CHECKING:` holds runtime imports, an `elif` typing ones
         "if typing.TYPE_CHECKING:  # comment\n    import os\nelse:\n    import sys\n",
         "if a:\n    pass\nelif TYPE_CHECKING:\n    import os\nelse:\n    import sys\n",
+        # the last line of a header over several lines need not start with `)`
+        "class T(A,\n        B):\n    def setUp(self):\n        import site\n\n"
+        "    def f(self,\n          x) -> int:\n        import os\n",
         # an escaped quote does not close a triple-quoted string
         "s = '''a\\'''\nimport fake\nb'''\nimport os\n",
         # mock.patch through an alias, and a signal connected over several lines
@@ -196,18 +200,29 @@ def test_text_it_cannot_be_sure_of_is_left_to_the_full_parse(source):
     assert cut(source) is None
 
 
-def test_every_module_of_django_gives_the_same_facts_from_its_skeleton():
-    root = Path(django.__file__).parent
-    files = sorted(root.rglob("*.py"))
-    cut_count = 0
+CORPORA = {
+    "django": Path(django.__file__).parent,
+    "stdlib": Path(sysconfig.get_paths()["stdlib"]),  # older styles: tabs, odd layouts
+}
+
+
+@pytest.mark.parametrize("corpus", sorted(CORPORA))
+@pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::SyntaxWarning")
+def test_every_module_of_a_real_corpus_gives_the_same_facts_from_its_skeleton(corpus):
+    root = CORPORA[corpus]
+    files = [
+        p for p in sorted(root.rglob("*.py")) if "site-packages" not in p.relative_to(root).parts
+    ]
+    cut_count = parsed = 0
     kept_lines = total_lines = 0
     differing = []
     for path in files:
-        text = path.read_text("utf-8")
         try:
+            text = path.read_text("utf-8")
             ast.parse(text)
-        except SyntaxError:  # the project templates of `startproject`
+        except (SyntaxError, UnicodeDecodeError, ValueError):  # templates, test data
             continue
+        parsed += 1
         # (`apps` modules are always parsed whole: any `...Config` base counts there.)
         was_cut, same = same_facts(text, "django.module")
         if not same:
@@ -219,7 +234,8 @@ def test_every_module_of_django_gives_the_same_facts_from_its_skeleton():
             result = skeleton(text, hot, starts) or ""
             kept_lines += sum(1 for line in result.split("\n") if line.strip())
             total_lines += text.count("\n")
+    assert parsed > 500  # the corpus was found
     assert differing == []
     # The point of the skeleton: nearly every file gets one, and it is a small part.
-    assert cut_count >= 0.95 * len(files)
+    assert cut_count >= 0.9 * parsed
     assert kept_lines < 0.3 * total_lines
