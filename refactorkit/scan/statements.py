@@ -46,6 +46,12 @@ _OPEN_END_WORDS = frozenset({"and", "or", "not", "in", "is", "if", "else", "for"
 # Line starts that continue the statement before them.
 _CONTINUING_START = tuple(")]},.+/%&|^=<>")
 _CONTINUING_WORD = re.compile(r"(?:and|or|in|is|not[ \t]+in)\b")
+# Lines these start can only start a statement, whatever the line before them ends with.
+_STATEMENT_KEYWORD = re.compile(
+    r"(?:def|class|with|while|try|except|finally|elif|return|import|raise|pass|break"
+    r"|continue|del|global|nonlocal|assert|async[ \t]+(?:def|with|for))\b"
+)
+_FLOAT_END = re.compile(r"(?<![\w.])\d+\.$")  # `x = 1.`: a number, not an attribute to come
 _CLAUSE = re.compile(r"(?:elif|else|except|finally)\b")
 _CLAUSE_OF_EXPRESSION = re.compile(r"(?:async[ \t]+for|for|if|else)\b")
 _QUOTES = frozenset("\"'")
@@ -188,7 +194,11 @@ class _Lines:
         if number in self.inside:
             return True
         stripped = self.stripped[number]
-        if stripped.startswith(_CONTINUING_START) or _CONTINUING_WORD.match(stripped):
+        if _STATEMENT_KEYWORD.match(stripped):
+            return False  # `def`, `return`, ...: no expression goes on with these
+        if stripped.startswith(_CONTINUING_START) and not stripped.startswith("..."):
+            return True
+        if _CONTINUING_WORD.match(stripped):
             return True
         if _CLAUSE_OF_EXPRESSION.match(stripped):
             # `for`/`if`/`else` of a comprehension or conditional expression; the header of
@@ -196,6 +206,8 @@ class _Lines:
             code = _code_of(stripped)
             if code is None or code.rstrip()[-1:] not in _HEADER_GOES_ON:
                 return True
+            if code.rstrip().endswith(":"):
+                return False
         previous = self._previous_line(number)
         if previous is None:
             return False
@@ -284,6 +296,8 @@ class _Lines:
                 # The clause itself, not the `if` or `try` it continues: `else:` after
                 # `if TYPE_CHECKING:` does not hold typing imports.
                 header = self.statement_start(candidate, clauses=False)
+                if not _COMPOUND.match(self.stripped[header]):
+                    return None  # not a block header: this reading went wrong
                 self._headers[number] = header
                 return header
             candidate = self._headers.get(candidate, candidate - 1)
@@ -292,7 +306,7 @@ class _Lines:
 
 def _leaves_open(code: str) -> bool:
     """Whether the line after this code continues its statement."""
-    if not code or code.endswith("import *"):
+    if not code or code.endswith(("import *", "...")) or _FLOAT_END.search(code):
         return False
     if code[-1] in _OPEN_END:
         return True

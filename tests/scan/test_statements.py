@@ -174,6 +174,13 @@ def test_code_inside_docstrings_is_not_kept():
         # the last line of a header over several lines need not start with `)`
         "class T(A,\n        B):\n    def setUp(self):\n        import site\n\n"
         "    def f(self,\n          x) -> int:\n        import os\n",
+        # a line that ends a statement with `...`, a float or a comma, before a block
+        # header: the header must not be read as its continuation
+        "if TYPE_CHECKING:\n    x = ...\nelse:\n    import os\n",
+        "if TYPE_CHECKING:\n    x = 1.\nelse:\n    import os\n",
+        "if TYPE_CHECKING:\n    def a():\n        ...\nelse:\n    import os\n",
+        "if TYPE_CHECKING:\n    x = 1,\nclass T(A,\n        B):\n    import os\n",
+        "if TYPE_CHECKING:\n    x = 1,\ndef f(a,\n      b):\n    import os\n",
         # an escaped quote does not close a triple-quoted string
         "s = '''a\\'''\nimport fake\nb'''\nimport os\n",
         # mock.patch through an alias, and a signal connected over several lines
