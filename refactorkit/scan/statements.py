@@ -49,7 +49,7 @@ _CONTINUING_WORD = re.compile(r"(?:and|or|in|is|not[ \t]+in)\b")
 # Lines these start can only start a statement, whatever the line before them ends with.
 _STATEMENT_KEYWORD = re.compile(
     r"(?:def|class|with|while|try|except|finally|elif|return|import|raise|pass|break"
-    r"|continue|del|global|nonlocal|assert|async[ \t]+(?:def|with|for))\b"
+    r"|continue|del|global|nonlocal|assert|async[ \t]+(?:def|with|for))\b|@[A-Za-z_]"
 )
 _FLOAT_END = re.compile(r"(?<![\w.])\d+\.$")  # `x = 1.`: a number, not an attribute to come
 _CLAUSE = re.compile(r"(?:elif|else|except|finally)\b")
@@ -57,7 +57,6 @@ _CLAUSE_OF_EXPRESSION = re.compile(r"(?:async[ \t]+for|for|if|else)\b")
 _QUOTES = frozenset("\"'")
 _SIMPLE_STRING = re.compile(r'"(?:[^"\\]|\\.)*"' + "|" + r"'(?:[^'\\]|\\.)*'")
 _STRING_START = re.compile(r"[rRbBuUfF]{0,2}[\"']")
-_HEADER_GOES_ON = frozenset(":([{\\")
 _DECORATED = re.compile(r"(?:async[ \t]+)?(?:def|class)\b")
 
 
@@ -201,13 +200,13 @@ class _Lines:
         if _CONTINUING_WORD.match(stripped):
             return True
         if _CLAUSE_OF_EXPRESSION.match(stripped):
-            # `for`/`if`/`else` of a comprehension or conditional expression; the header of
-            # a compound statement ends with `:`, or opens a bracket to go on.
+            # `for`/`if`/`else` of a comprehension or conditional expression, or the header
+            # of a compound statement: that ends with `:`, or opens brackets to go on.
             code = _code_of(stripped)
-            if code is None or code.rstrip()[-1:] not in _HEADER_GOES_ON:
+            if code is None:
                 return True
-            if code.rstrip().endswith(":"):
-                return False
+            code = code.rstrip()
+            return not (code.endswith((":", "\\")) or _opens_more(code))
         previous = self._previous_line(number)
         if previous is None:
             return False
@@ -316,10 +315,22 @@ def _leaves_open(code: str) -> bool:
         stripped = code.lstrip(" ")
         if _COMPOUND.match(stripped):
             return False
-        emptied = _SIMPLE_STRING.sub('""', stripped)
-        opened = sum(emptied.count(c) for c in "([{")
-        return opened >= sum(emptied.count(c) for c in ")]}")
+        return not _closes_more(stripped)
     return code.rsplit(None, 1)[-1] in _OPEN_END_WORDS
+
+
+def _bracket_balance(code: str) -> int:
+    """Brackets opened minus brackets closed on the line, strings set aside."""
+    emptied = _SIMPLE_STRING.sub('""', code)
+    return sum(emptied.count(c) for c in "([{") - sum(emptied.count(c) for c in ")]}")
+
+
+def _opens_more(code: str) -> bool:
+    return _bracket_balance(code) > 0
+
+
+def _closes_more(code: str) -> bool:
+    return _bracket_balance(code) < 0
 
 
 def _code_of(line: str) -> str | None:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import django
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from refactorkit.scan.astfacts import DJANGO_WORDS_TEXT, extract
 from refactorkit.scan.statements import hot_line_numbers, line_starts, skeleton
@@ -41,7 +43,11 @@ def same_facts(text: str, module: str = "shop.models") -> tuple[bool, bool]:
     result = skeleton(text, hot, starts)
     if result is None:
         return False, True
-    part = extract(ast.parse(result), text, module, is_package=False, is_settings=False)
+    try:
+        tree = ast.parse(result)
+    except SyntaxError:  # the caller parses the whole file then
+        return False, True
+    part = extract(tree, text, module, is_package=False, is_settings=False)
     return True, (sorted(part.references), part.app_configs) == (
         sorted(whole.references),
         whole.app_configs,
@@ -181,6 +187,8 @@ def test_code_inside_docstrings_is_not_kept():
         "if TYPE_CHECKING:\n    def a():\n        ...\nelse:\n    import os\n",
         "if TYPE_CHECKING:\n    x = 1,\nclass T(A,\n        B):\n    import os\n",
         "if TYPE_CHECKING:\n    x = 1,\ndef f(a,\n      b):\n    import os\n",
+        # an `if` header over several lines is not a comprehension's `if`
+        "if a:\n    pass\nelif TYPE_CHECKING:\n    pass\nif (a and\n        b):\n    import os\n",
         # an escaped quote does not close a triple-quoted string
         "s = '''a\\'''\nimport fake\nb'''\nimport os\n",
         # mock.patch through an alias, and a signal connected over several lines
@@ -246,3 +254,80 @@ def test_every_module_of_a_real_corpus_gives_the_same_facts_from_its_skeleton(co
     # The point of the skeleton: nearly every file gets one, and it is a small part.
     assert cut_count >= 0.9 * parsed
     assert kept_lines < 0.3 * total_lines
+
+
+# -- generated programs -------------------------------------------------------------------
+
+SIMPLE = [
+    "import os",
+    "from shop.models import Order",
+    "from . import signals",
+    "x = models.ForeignKey('shop.Order', on_delete=CASCADE)",
+    "x = models.ForeignKey(\n    'shop.Order',\n    on_delete=CASCADE,\n)",
+    "y = 1,",
+    "z = ...",
+    "w = 1.",
+    "pass",
+    '"""doc\nfrom fake import x\n    import also_fake\n"""',
+    "# it's a ForeignKey('x.Y')",
+    "post_save.connect(\n    handler,\n    sender=Order,\n)",
+    "s = 'a#b'  # c",
+    "f = lambda v: (\n    v)",
+    "rows = [\n    get_model(a, b)\n    for a, b in pairs\n]",
+    "m = get_model('shop', 'Item')",
+    "v = 1  # don't",
+    "u = [  # it's\n    include('shop.urls'),\n]",
+    "q = (a if b\n     else c)",
+    "d = {\n    'k':\n        1,\n}",
+    "t = '''x\n'''",
+    "raise ValueError(\n    'x'\n) from None",
+    "n = 1 + \\\n    2",
+]
+HEADERS = [
+    ("if TYPE_CHECKING:", None),
+    ("if TYPE_CHECKING:", "else:"),
+    ("if a:", "elif TYPE_CHECKING:"),
+    ("def f(a,\n      b):", None),
+    ("@mock.patch('shop.x')\ndef g():", None),
+    ("async def h():", None),
+    ("class C(A,\n        B):", None),
+    ("class D:", None),
+    ("try:", "except ImportError:"),
+    ("try:", "finally:"),
+    ("with open(p) as fh:", None),
+    ("for i in range(3):", None),
+    ("while x:", "else:"),
+    ("if (a and\n        b):", None),
+    ("def k() -> int:", None),
+]
+
+
+def _indent(text: str, depth: int) -> str:
+    return "\n".join(("    " * depth + line) if line else line for line in text.split("\n"))
+
+
+@st.composite
+def blocks(draw, depth: int = 0) -> str:
+    parts = []
+    for _ in range(draw(st.integers(1, 4))):
+        if depth < 3 and draw(st.booleans()):
+            header, clause = draw(st.sampled_from(HEADERS))
+            parts.append(_indent(header, depth))
+            parts.append(draw(blocks(depth + 1)))
+            if clause is not None:
+                parts.append(_indent(clause, depth))
+                parts.append(draw(blocks(depth + 1)))
+        else:
+            parts.append(_indent(draw(st.sampled_from(SIMPLE)), depth))
+    return "\n".join(parts)
+
+
+@settings(max_examples=500, deadline=None)
+@given(blocks())
+def test_generated_programs_give_the_same_facts_from_their_skeleton(program):
+    source = program + "\n"
+    try:
+        ast.parse(source)
+    except SyntaxError:
+        assume(False)
+    assert same_facts(source)[1]
