@@ -282,6 +282,11 @@ SIMPLE = [
     "t = '''x\n'''",
     "raise ValueError(\n    'x'\n) from None",
     "n = 1 + \\\n    2",
+    "if a: y = 1,",
+    "class E: pass",
+    "def q(): return 1,",
+    "e = x[1:\n      2]",
+    "k = {'a': (\n    1)}",
 ]
 HEADERS = [
     ("if TYPE_CHECKING:", None),
