@@ -9,12 +9,15 @@ statement, which become `def _():` (a function: imports below it are lazy),
 line stays on its line number, so the facts extracted from the skeleton's syntax tree are
 the ones the whole file gives, with the same evidence.
 
-Statement bounds are found from indentation and from how lines end, which is not a full
-tokenizer: where the text could fool that (triple quotes that a comment or another string
-could hide, escaped quotes, tabs or form feeds in indentation, `\\r` line ends, an import
-that does not start its line) the answer is None and the caller parses the whole file.
-A skeleton that does not parse means the same. The caller checks the skeleton's import
-statements against grimp's, which a real parser read (see `scan/runner.py`).
+Statement bounds are found from indentation and from how lines start and end, which is not
+a full tokenizer. Where the text could fool that reading (triple quotes that a comment or
+another string could hide, tabs or form feeds, `\\r` line ends, an import after `:` or `;`,
+a block whose header is not a compound statement) the answer is None and the caller parses
+the whole file; a skeleton that does not parse means the same. Where the reading is unsure
+whether a line goes on, it takes a statement to be longer, which keeps more lines but never
+other facts. The caller checks the skeleton's import statements against grimp's, which a
+real parser read (see `scan/runner.py`); tests compare the facts with the whole file's on
+django's package, the standard library and generated programs.
 """
 
 from __future__ import annotations
