@@ -60,6 +60,9 @@ class _Session:
         self.moved_code: dict[tuple[str, str], MovedCode] = {}
         self.cache: dict[object, Outcome] = {}
         self.touched: dict[Move, frozenset[str]] = {}
+        # A source module whose symbols go to several targets is analysed once per target;
+        # its scopes are resolved once (the slowest part: seconds for a big test module).
+        self.wrappers: dict[str, MetadataWrapper] = {}
         for planned in self.planned:
             self._admit(planned)
         self._analyse(self._groups())
@@ -116,8 +119,10 @@ class _Session:
         moves Django or the tests' patches make unsafe."""
         relocation = Relocation(self.states)
         for (source, target), moves in sorted(groups.items()):
+            if source not in self.wrappers:
+                self.wrappers[source] = MetadataWrapper(self.index.tree(source))
             code = analyze_moved_code(
-                MetadataWrapper(self.index.tree(source)),
+                self.wrappers[source],
                 source,
                 self.index.files[source].is_package,
                 [m.name for m in moves],
