@@ -189,6 +189,8 @@ def _parse_all(
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 # Every worker is forked on the first submit, before grimp's threads start:
                 # forking a process while other threads hold locks can deadlock the child.
+                # Only the CLI asks for jobs > 1, once per process, so no thread of grimp's
+                # (they outlive a scan, parked) exists yet when the workers fork.
                 batches = [pool.submit(parse_many, batch) for batch in _batches(work)]
                 scan = background.submit(grimp)
                 for batch in batches:
