@@ -68,6 +68,15 @@ def broken(root):
             id="extension",
         ),
         pytest.param(
+            # built for another Python and platform than the one running refactorkit
+            {
+                "app/fast.cpython-399-darwin.so": b"\0",
+                "app/win.cp399-win_amd64.pyd": b"\0",
+                "app/b.py": "from app.fast import Z\nfrom app.win import W\n",
+            },
+            id="extension-of-another-python",
+        ),
+        pytest.param(
             {"app/bad.py": "def (:\n", "app/b.py": "from app.bad import Z\n"}, id="unparsable"
         ),
     ],

@@ -13,6 +13,7 @@ blamed on it: problems are compared by what they name (module and name), not by 
 from __future__ import annotations
 
 import ast
+import glob
 import hashlib
 import importlib.machinery
 import re
@@ -27,7 +28,11 @@ from refactorkit.scan.astfacts import resolve_relative
 
 CHECK = "imports"
 _DYNAMIC = re.compile(rb"\bglobals\(\)|\bvars\(\)|sys\.modules\[__name__\]")
+# Stubs, byte code and extension modules of this Python; an extension module built for
+# another Python or platform (`fast.cpython-313-darwin.so`, `fast.cp312-win_amd64.pyd`) is
+# a module all the same: the project may run on another Python than refactorkit.
 _OTHER_SUFFIXES = tuple(s for s in (".pyi", *importlib.machinery.all_suffixes()) if s != ".py")
+_EXTENSION_SUFFIXES = (".so", ".pyd")
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,11 +261,20 @@ def _regular(base: Path, relpath: Callable[[Path], str]) -> _Found | None:
     init = base / "__init__.py"
     if init.is_file():
         return _Found("package", relpath(init))
-    if any((base / f"__init__{s}").is_file() for s in _OTHER_SUFFIXES):
+    if _other_module_file(base / "__init__"):
         return _Found("other", None)
     module = base.with_name(base.name + ".py")
     if module.is_file():
         return _Found("module", relpath(module))
-    if any(base.with_name(base.name + s).is_file() for s in _OTHER_SUFFIXES):
+    if _other_module_file(base):
         return _Found("other", None)
     return None
+
+
+def _other_module_file(base: Path) -> bool:
+    if any(base.with_name(base.name + s).is_file() for s in _OTHER_SUFFIXES):
+        return True
+    if not base.parent.is_dir():
+        return False
+    tagged = base.parent.glob(glob.escape(base.name) + ".*")
+    return any(p.suffix in _EXTENSION_SUFFIXES and p.is_file() for p in tagged)
