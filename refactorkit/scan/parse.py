@@ -45,10 +45,13 @@ class Parsed:
 def parse_file(job: ParseJob) -> Parsed | ParseFailure:
     encoding = "utf-8" if job.utf8 else _cookie_encoding(job.data)
     text = job.data.decode(encoding)
+    # `lined`: the text as Python counts its lines, without the byte-order mark a skeleton
+    # could not start with.
     lined = text if "\r" not in text else "\n".join(physical_lines(text))
+    lined = lined.removeprefix("\ufeff")
     starts = line_starts(lined)
     hot = hot_line_numbers(lined, DJANGO_WORDS_TEXT, starts)
-    tree = _skeleton_tree(job, text, hot, starts)
+    tree = _skeleton_tree(job, lined, hot, starts)
     cut = tree is not None
     if tree is None:
         parsed = _parse(job.data, job.relpath)
@@ -57,7 +60,7 @@ def parse_file(job: ParseJob) -> Parsed | ParseFailure:
         tree = parsed
     found = extract(
         tree,
-        text,
+        lined,
         job.module,
         is_package=job.is_package,
         is_settings=job.is_settings,

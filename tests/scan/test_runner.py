@@ -219,3 +219,25 @@ def test_line_numbers_and_evidence_follow_python_line_ends(tree):
     refs = {(r.line, r.kind.value, r.target, r.text) for r in facts["shop.a"].references}
     assert (3, "model-ref", "shop.Order", "y = models.ForeignKey('shop.Order')") in refs
     assert (3, "lazy", "json") in imports_of(result, "shop.b")
+
+
+def test_a_file_with_a_byte_order_mark_is_read_through_its_skeleton():
+    from refactorkit.scan.parse import Parsed, ParseJob, parse_file
+
+    data = "\ufeffimport os\nx = models.ForeignKey('shop.Order')\ndef f():\n    import json\n"
+    job = ParseJob(
+        module="shop.views",
+        relpath="shop/views.py",
+        is_package=False,
+        is_settings=False,
+        data=data.encode("utf-8"),
+        utf8=True,
+        lines=4,
+        definitions=1,
+        may_cut=True,
+    )
+    result = parse_file(job)
+    assert isinstance(result, Parsed) and result.cut
+    refs = {(r.line, r.kind.value, r.target) for r in result.facts.references}
+    assert refs == {(1, "import", "os"), (2, "model-ref", "shop.Order"), (4, "lazy", "json")}
+    assert result.facts.references[0].text == "import os"  # evidence without the mark
