@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from refactorkit import __version__
+from refactorkit import IMPORTED_AT, __version__
 from refactorkit.analysis import analyze as run_analysis
 from refactorkit.atomic import write_atomic
 from refactorkit.errors import RefactorkitError
@@ -165,6 +166,7 @@ def _analyse_and_write(
 ) -> None:
     before = load_baseline(baseline) if baseline is not None else None
     timings = Timings()
+    timings.add("imports", time.perf_counter() - IMPORTED_AT)
     result = run_analysis(
         path,
         jobs=run.jobs,

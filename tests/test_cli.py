@@ -112,6 +112,7 @@ def test_profile_quiet_and_jobs(tree, tmp_path):
     assert result.exit_code == 0
     assert "Wrote" not in result.output
     for phase in (
+        "imports",
         "find files",
         "read files",
         "parse + imports (grimp)",
