@@ -107,7 +107,7 @@ def _import_lines(text: str, starts: Sequence[int]) -> set[int] | None:
     while position >= 0:
         after = text[position + 6 : position + 7]
         before = text[position - 1 : position] if position else "\n"
-        if after in (" ", "\t") and not (before.isalnum() or before == "_"):
+        if after in (" ", "\t", "(", "\\") and not (before.isalnum() or before == "_"):
             line_start = text.rfind("\n", 0, position) + 1
             head = text[line_start:position].lstrip(" \t")
             if not head or (head.startswith("from") and head[4:5] in (" ", "\t")):

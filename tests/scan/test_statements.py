@@ -189,6 +189,8 @@ def test_code_inside_docstrings_is_not_kept():
         "if TYPE_CHECKING:\n    x = 1,\ndef f(a,\n      b):\n    import os\n",
         # an `if` header over several lines is not a comprehension's `if`
         "if a:\n    pass\nelif TYPE_CHECKING:\n    pass\nif (a and\n        b):\n    import os\n",
+        # `import` right before a bracket or a backslash
+        "from shop.models import(\n    Order)\nfrom shop import \\\n    views\n",
         # an escaped quote does not close a triple-quoted string
         "s = '''a\\'''\nimport fake\nb'''\nimport os\n",
         # mock.patch through an alias, and a signal connected over several lines
