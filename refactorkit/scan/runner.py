@@ -1,7 +1,9 @@
 """Scan every file of a project into `FileFacts`: grimp for plain files, `ast` where needed.
 
-Each file is read at most once and parsed at most once; with a cache, unchanged files are
-not read at all. The `ast` pass can run in a process pool (`jobs`).
+Python reads each file once; with a cache, unchanged files are not read at all. A file that
+may hold Django facts is parsed as its skeleton (statements.py), in a process pool when
+there are enough (`jobs`), while grimp reads the imports of every file in a thread; a
+skeleton that grimp's reading contradicts is parsed again, whole.
 """
 
 from __future__ import annotations
