@@ -11,13 +11,16 @@ Run alone (on the module the definitions leave):
 from __future__ import annotations
 
 import argparse
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
 
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, SkipFile, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import (
     GlobalScope,
+    MetadataWrapper,
     ParentNodeProvider,
     ScopeProvider,
 )
@@ -66,8 +69,10 @@ class RemoveDefinitionsCommand(VisitorBasedCodemodCommand):
         names: str | None = None,
         source_root: str | None = None,
         to: str | None = None,
+        shared_metadata: MetadataWrapper | None = None,
     ) -> None:
         super().__init__(context)
+        self._shared_metadata = shared_metadata
         self._blank = BlankLines()
         if moves is None:
             moves = {n.strip(): to or "" for n in (names or "").split(",") if n.strip()}
@@ -88,6 +93,23 @@ class RemoveDefinitionsCommand(VisitorBasedCodemodCommand):
         self._removing: set[cst.CSTNode] = set()
         self._lazy_targets: dict[cst.CSTNode, list[str]] = {}
         self._drop_exports: frozenset[str] = frozenset()
+
+    @contextmanager
+    def _handle_metadata_reference(self, module: cst.Module) -> Iterator[cst.Module]:
+        """Use the caller's metadata when it was computed for this very tree: resolving the
+        scopes of a big module takes seconds, and the stage has done it already."""
+        shared = self._shared_metadata
+        if shared is None or shared.module is not module:
+            with super()._handle_metadata_reference(module) as tree:
+                yield tree
+            return
+        old = self.context.wrapper
+        with self.resolve(shared):
+            self.context = replace(self.context, wrapper=shared)
+            try:
+                yield shared.module
+            finally:
+                self.context = replace(self.context, wrapper=old)
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         result = drop_empty_type_checking(super().transform_module(tree), self.context)

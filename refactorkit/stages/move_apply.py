@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.codemod import Codemod, CodemodContext, SkipFile
+from libcst.metadata import MetadataWrapper
 
 from codemods._dotted import package_of
 from codemods._moved_code import MovedCode
@@ -76,6 +77,9 @@ class Inputs:
     used_elsewhere: Mapping[str, frozenset[str]]  # source module -> names others read there
     cache: dict[object, Outcome] = field(default_factory=dict)
     touched: dict[Move, frozenset[str]] = field(default_factory=dict)
+    # Source module -> its metadata as the stage's analysis resolved it, on the very tree
+    # `index.tree` gives: the removal reuses it instead of resolving the scopes again.
+    metadata: Mapping[str, MetadataWrapper] = field(default_factory=dict)
 
 
 def affected_modules(index: ProjectIndex, relocation: Relocation) -> set[str]:
@@ -150,6 +154,7 @@ def _one_file(
             used_elsewhere=inputs.used_elsewhere.get(module, frozenset()),
             module_name=module,
             is_package=is_package,
+            shared_metadata=inputs.metadata.get(module),
         )
         tree = _run(remove, tree, leaving, outcome)
         outcome.back_imports = set(remove.back_imports)

@@ -120,7 +120,9 @@ class _Session:
         relocation = Relocation(self.states)
         for (source, target), moves in sorted(groups.items()):
             if source not in self.wrappers:
-                self.wrappers[source] = MetadataWrapper(self.index.tree(source))
+                # No copy: the removal codemod gets this very tree and reuses the metadata.
+                tree = self.index.tree(source)
+                self.wrappers[source] = MetadataWrapper(tree, unsafe_skip_copy=True)
             code = analyze_moved_code(
                 self.wrappers[source],
                 source,
@@ -178,7 +180,9 @@ class _Session:
             )
             elsewhere[source] = frozenset(r.bound for r in needed if r.from_source)
         moved_code = {k: v for k, v in self.moved_code.items() if not v.problems}
-        return Inputs(self.index, moved_code, keep, elsewhere, self.cache, self.touched)
+        return Inputs(
+            self.index, moved_code, keep, elsewhere, self.cache, self.touched, self.wrappers
+        )
 
     def _cycles(self, relocation: Relocation, computation: Computation) -> list[NewCycle]:
         index = self.index

@@ -4,6 +4,12 @@ unused go; `__all__` stays true. Expected outputs are written by hand."""
 
 from __future__ import annotations
 
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.metadata import MetadataWrapper, ParentNodeProvider, ScopeProvider
+
+from codemods.remove_definitions import RemoveDefinitionsCommand
+
 CODEMOD = "remove_definitions"
 TO_PRICING = {"format_price": "catalog.pricing"}
 
@@ -313,3 +319,41 @@ def test_runs_alone_with_libcst_tool(libcst_tool, copy_case):
         "def invoice_line(amount):\n"
         "    return format_price(amount)\n"
     )
+
+
+def test_metadata_shared_by_the_caller_gives_the_same_result_and_is_reused(monkeypatch):
+    # The stage hands over the metadata it resolved for this very tree; the result must be
+    # what the codemod computes on its own, and a wrapper of another tree is not used.
+    resolutions = []
+    original = MetadataWrapper.resolve_many
+
+    def counting(self, providers):
+        resolutions.append(len(providers))
+        return original(self, providers)
+
+    def run(shared_for: str) -> tuple[str, int]:
+        tree = cst.parse_module(SOURCE)
+        shared = {
+            "none": None,
+            "same": MetadataWrapper(tree, unsafe_skip_copy=True),
+            "other": MetadataWrapper(cst.parse_module(SOURCE), unsafe_skip_copy=True),
+        }[shared_for]
+        if shared is not None:
+            shared.resolve(ScopeProvider)
+            shared.resolve(ParentNodeProvider)
+        resolutions.clear()
+        command = RemoveDefinitionsCommand(
+            CodemodContext(full_module_name="billing.utils", full_package_name="billing"),
+            moves=TO_PRICING,
+            module_name="billing.utils",
+            is_package=False,
+            shared_metadata=shared,
+        )
+        return command.transform_module(tree).code, len(resolutions)
+
+    monkeypatch.setattr(MetadataWrapper, "resolve_many", counting)
+    alone, resolved_alone = run("none")
+    shared, resolved_shared = run("same")
+    other, resolved_other = run("other")
+    assert shared == alone == other
+    assert resolved_shared < resolved_alone == resolved_other
