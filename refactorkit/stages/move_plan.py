@@ -20,6 +20,7 @@ the move (with its line) and the problem.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.util
 import re
 import sys
@@ -241,18 +242,32 @@ def _check_target(
 def top_level_kind(path: Path, name: str) -> str | None:
     """ "def", "class", "other" (an assignment or import), "syntax" or None for `name`."""
     try:
+        stat = path.stat()
+    except OSError:
+        return "syntax"
+    kinds = _top_level_kinds(path, stat.st_size, stat.st_mtime_ns)
+    return "syntax" if kinds is None else kinds.get(name)
+
+
+@functools.lru_cache(maxsize=64)
+def _top_level_kinds(path: Path, size: int, mtime_ns: int) -> dict[str, str] | None:
+    """Every top-level name of the file and its kind; None when it does not parse. A plan
+    moves many names out of one module: the file is parsed once (size and modification
+    time are part of the key, so an edited file is read again)."""
+    try:
         tree = ast.parse(path.read_bytes())
     except (SyntaxError, ValueError, OSError):
-        return "syntax"
-    kind = None
+        return None
+    kinds: dict[str, str] = {}
     for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
-            kind = "def"
-        elif isinstance(node, ast.ClassDef) and node.name == name:
-            kind = "class"
-        elif kind is None and name in _bound_names(node):
-            kind = "other"
-    return kind
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            kinds[node.name] = "def"
+        elif isinstance(node, ast.ClassDef):
+            kinds[node.name] = "class"
+        else:
+            for bound in _bound_names(node):
+                kinds.setdefault(bound, "other")
+    return kinds
 
 
 def _bound_names(node: ast.stmt) -> set[str]:
