@@ -32,15 +32,12 @@ class _EmptyTypeChecking(cst.CSTTransformer):
         self.blank = BlankLines()
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.IndentedBlock):
-            self.blank.enter_block()
+        self.blank.visit(node)
         return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> object:  # type: ignore[override]
         result: object = super().on_leave(original_node, updated_node)
-        if isinstance(original_node, cst.IndentedBlock):
-            self.blank.leave_block()
-        return self.blank.after(original_node, result)
+        return self.blank.leave(original_node, result)
 
     def leave_If(self, original_node: cst.If, updated_node: cst.If) -> cst.If | cst.RemovalSentinel:
         body = updated_node.body
@@ -73,6 +70,17 @@ class BlankLines:
         self.depth = 0
         self.pending: tuple[int, list[cst.EmptyLine], bool] | None = None
         self.started = [False]  # per open block: whether a statement was kept in it yet
+
+    def visit(self, node: cst.CSTNode) -> None:
+        """Call from the transformer's `on_visit`."""
+        if isinstance(node, cst.IndentedBlock):
+            self.enter_block()
+
+    def leave(self, original: cst.CSTNode, result: object) -> object:
+        """Call from the transformer's `on_leave`, with what it would return."""
+        if isinstance(original, cst.IndentedBlock):
+            self.leave_block()
+        return self.after(original, result)
 
     def enter_block(self) -> None:
         self.depth += 1
@@ -137,14 +145,11 @@ class TidyRemoveImportsVisitor(RemoveImportsVisitor):
         self.blank = BlankLines()
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.IndentedBlock):
-            self.blank.enter_block()
+        self.blank.visit(node)
         return super().on_visit(node)
 
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> object:  # type: ignore[override]
         result: object = super().on_leave(original_node, updated_node)
-        if isinstance(original_node, cst.IndentedBlock):
-            self.blank.leave_block()
         if isinstance(result, cst.SimpleStatementLine) and not result.body:
             result = cst.RemoveFromParent()
-        return self.blank.after(original_node, result)
+        return self.blank.leave(original_node, result)

@@ -9,6 +9,8 @@ from pathlib import Path
 import libcst as cst
 from libcst.helpers import calculate_module_and_package
 
+from refactorkit.scan.astnodes import resolve_relative
+
 
 def is_module_name(dotted: str) -> bool:
     """Whether `dotted` is a valid absolute module name (`a.b_c.d`)."""
@@ -19,18 +21,6 @@ def is_module_name(dotted: str) -> bool:
 def package_of(module: str, is_package: bool) -> str:
     """The package a module's relative imports start from."""
     return module if is_package else module.rpartition(".")[0]
-
-
-def resolve_relative(module: str, is_package: bool, level: int, name: str | None) -> str | None:
-    """The absolute module a `from ... import` names, or None when it climbs above the root."""
-    if level == 0:
-        return name
-    parts = package_of(module, is_package).split(".") if module else []
-    parts = [p for p in parts if p]
-    if level > len(parts):
-        return None
-    base = parts[: len(parts) - (level - 1)]
-    return ".".join([*base, name] if name else base) or None
 
 
 def import_from_base(node: cst.ImportFrom, module: str, is_package: bool) -> str | None:
@@ -111,3 +101,19 @@ def module_for_file(filename: str | None, source_root: str | None) -> str | None
         return calculate_module_and_package(Path(source_root).resolve(), filename).name
     except ValueError:
         return None
+
+
+def future_names(tree: cst.Module) -> set[str]:
+    """The names a module imports from `__future__`."""
+    names: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if (
+                    isinstance(small, cst.ImportFrom)
+                    and small.module is not None
+                    and dotted_of(small.module) == "__future__"
+                    and not isinstance(small.names, cst.ImportStar)
+                ):
+                    names.update(a.evaluated_name for a in small.names)
+    return names

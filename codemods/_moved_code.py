@@ -34,7 +34,7 @@ from codemods._definitions import (
     inside_any,
     is_setter,
 )
-from codemods._dotted import dotted_of, import_from_base
+from codemods._dotted import dotted_of, future_names, import_from_base
 from codemods._relocation import Relocation
 
 
@@ -116,6 +116,7 @@ class _Analysis:
         scope = self.scopes[self.tree]
         assert isinstance(scope, GlobalScope)
         self.globals = scope
+        self.future = tuple(sorted(future_names(self.tree)))  # read once: checked per annotation
         self.top: dict[str, list[cst.CSTNode]] = {}
         for statement in self.tree.body:
             for name in defined_names(statement):
@@ -138,7 +139,7 @@ class _Analysis:
             helpers=tuple(sorted(helpers, key=lambda n: self._start(self.top[n][0]))),
             definitions=tuple(definitions),
             requirements=tuple(requirements),
-            future=self._future(),
+            future=self.future,
             used_by_rest=tuple(
                 n
                 for n in wanted
@@ -224,7 +225,7 @@ class _Analysis:
         return used
 
     def _at_import(self, access: cst.metadata.Access) -> bool:
-        if access.is_annotation and "annotations" in self._future():
+        if access.is_annotation and "annotations" in self.future:
             return False
         scope: Scope = access.scope
         while not isinstance(scope, GlobalScope):
@@ -408,23 +409,6 @@ class _Analysis:
             )
             for s in self.tree.body
         )
-
-    def _future(self) -> tuple[str, ...]:
-        names: list[str] = []
-        for statement in self.tree.body:
-            if not isinstance(statement, cst.SimpleStatementLine):
-                continue
-            for small in statement.body:
-                if (
-                    isinstance(small, cst.ImportFrom)
-                    and small.module is not None
-                    and dotted_of(small.module) == "__future__"
-                    and not isinstance(small.names, cst.ImportStar)
-                ):
-                    names.extend(a.evaluated_name for a in small.names)
-        return tuple(names)
-
-    # -- positions --------------------------------------------------------------------------
 
     def _start(self, node: cst.CSTNode) -> tuple[int, int]:
         span = self.positions[node]

@@ -217,21 +217,6 @@ def has_type_checking_block(tree: cst.Module) -> bool:
     )
 
 
-def future_names(tree: cst.Module) -> set[str]:
-    names: set[str] = set()
-    for statement in tree.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if (
-                    isinstance(small, cst.ImportFrom)
-                    and small.module is not None
-                    and dotted_of(small.module) == "__future__"
-                    and not isinstance(small.names, cst.ImportStar)
-                ):
-                    names.update(a.evaluated_name for a in small.names)
-    return names
-
-
 def import_block(
     future: Sequence[str],
     requirements: Sequence[Requirement],

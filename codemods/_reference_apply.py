@@ -38,9 +38,8 @@ class ApplyEdits(cst.CSTTransformer):
         self.rewritten_strings: list[tuple[int, Move]] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.IndentedBlock):
-            self._blank.enter_block()
-        elif isinstance(node, cst.Module) and node.body:
+        self._blank.visit(node)
+        if isinstance(node, cst.Module) and node.body:
             self._docstring_lines.add(id(node.body[0]))
         elif isinstance(node, (cst.FunctionDef, cst.ClassDef)) and isinstance(
             node.body, cst.IndentedBlock
@@ -62,13 +61,11 @@ class ApplyEdits(cst.CSTTransformer):
         if replacement is not None:
             return replacement
         result = super().on_leave(original_node, updated_node)
-        if isinstance(original_node, cst.IndentedBlock):
-            self._blank.leave_block()
-        elif isinstance(original_node, cst.SimpleStatementLine) and _is_docstring_line(
+        if isinstance(original_node, cst.SimpleStatementLine) and _is_docstring_line(
             original_node, self._docstring_lines
         ):
             self._in_docstring -= 1
-        return self._blank.after(original_node, result)
+        return self._blank.leave(original_node, result)
 
     # -- import statements ------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ from codemods._bindings import (
 )
 from codemods._dotted import (
     SOURCE_ROOT_HELP,
+    future_names,
     module_for_file,
 )
 from codemods._moved_code import (
@@ -53,7 +54,6 @@ from codemods._placing import (
     AppendExports,
     already_there,
     contains,
-    future_names,
     has_type_checking_block,
     import_block,
     is_docstring,

@@ -125,8 +125,7 @@ class RemoveDefinitionsCommand(VisitorBasedCodemodCommand):
         return super()._instantiate_and_run(transform, tree)
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        if isinstance(node, cst.IndentedBlock):
-            self._blank.enter_block()
+        self._blank.visit(node)
         return super().on_visit(node)
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
@@ -212,9 +211,7 @@ class RemoveDefinitionsCommand(VisitorBasedCodemodCommand):
         self, original_node: cst.CSTNode, updated_node: cst.CSTNode
     ) -> object:
         result = super().on_leave(original_node, updated_node)
-        if isinstance(original_node, cst.IndentedBlock):
-            self._blank.leave_block()
-        return self._blank.after(original_node, result)
+        return self._blank.leave(original_node, result)
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import cast
 
-from refactorkit.scan.astnodes import dotted, last_name, literal_str
+from refactorkit.scan.astnodes import dotted, last_name, literal_str, resolve_relative
 from refactorkit.scan.facts import AppConfigFact, Reference, RefKind, SettingsFact
 from refactorkit.scan.settingsfacts import settings_facts
 
@@ -103,18 +103,6 @@ def physical_lines(text: str) -> list[str]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text.split("\n")
-
-
-def resolve_relative(module: str, is_package: bool, level: int, name: str | None) -> str | None:
-    """The absolute module a `from ... import` names, or None when it climbs above the root."""
-    if level == 0:
-        return name
-    package = module if is_package else module.rpartition(".")[0]
-    parts = package.split(".") if package else []
-    if level > len(parts):
-        return None
-    base = parts[: len(parts) - (level - 1)]
-    return ".".join([*base, name] if name else base) or None
 
 
 class _Visitor:

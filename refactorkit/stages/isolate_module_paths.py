@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from refactorkit.project import SourceFile
-from refactorkit.scan.astnodes import dotted, module_level
+from refactorkit.scan.astnodes import dotted, import_bindings, module_level, star_imports
 
 _FIELD_SUFFIXES = ("Field", "ForeignKey", "ForeignObject", "Index", "Constraint")
 _DECONSTRUCTIBLE_MODULES = ("django.core.validators.", "django.core.files.storage.")
@@ -95,29 +95,12 @@ class ModulePaths:
             tree = ast.parse(source.path.read_bytes())
         except (OSError, SyntaxError, ValueError):
             return None
-        package = module if source.is_package else module.rpartition(".")[0]
-        classes: dict[str, _Class] = {}
-        imports: dict[str, str] = {}
-        stars: list[str] = []
-        for stmt in module_level(tree.body):
-            if isinstance(stmt, ast.ClassDef):
-                classes[stmt.name] = _class_facts(stmt)
-            elif isinstance(stmt, ast.Import):
-                for alias in stmt.names:
-                    if alias.asname:
-                        imports[alias.asname] = alias.name
-                    else:
-                        head = alias.name.split(".")[0]
-                        imports[head] = head
-            elif isinstance(stmt, ast.ImportFrom):
-                base = _absolute(stmt, package)
-                for alias in stmt.names:
-                    if base is None:
-                        continue
-                    if alias.name == "*":
-                        stars.append(base)
-                    else:
-                        imports[alias.asname or alias.name] = f"{base}.{alias.name}"
+        statements = list(module_level(tree.body))
+        classes = {
+            stmt.name: _class_facts(stmt) for stmt in statements if isinstance(stmt, ast.ClassDef)
+        }
+        imports = import_bindings(statements, module, source.is_package)
+        stars = star_imports(statements, module, source.is_package)
         return _Module(classes, imports, tuple(stars))
 
     # -- resolving ------------------------------------------------------------------------
@@ -212,17 +195,6 @@ def _library_rule(dotted: str) -> str | None:
             "its __module__ path into migrations"
         )
     return None
-
-
-def _absolute(stmt: ast.ImportFrom, package: str) -> str | None:
-    if not stmt.level:
-        return stmt.module
-    parts = package.split(".") if package else []
-    up = stmt.level - 1
-    if up > len(parts):
-        return None
-    base = parts[: len(parts) - up]
-    return ".".join([*base, *([stmt.module] if stmt.module else [])]) or None
 
 
 def _class_facts(stmt: ast.ClassDef) -> _Class:

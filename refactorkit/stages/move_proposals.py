@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from codemods._dotted import resolve_relative
 from codemods._relocation import ModuleMove, SymbolMove
+from refactorkit.scan.astnodes import dotted, resolve_relative
 from refactorkit.stages.move_index import ProjectIndex
 from refactorkit.stages.move_rules import class_bases, is_model_base, module_refusal
 
@@ -267,7 +267,7 @@ def _names_used(index: ProjectIndex, user: str, module: str) -> set[str]:
                     aliases.add(alias.asname or module)
     if aliases:
         for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and _dotted(node.value) in aliases:
+            if isinstance(node, ast.Attribute) and dotted(node.value) in aliases:
                 names.add(node.attr)
     return names
 
@@ -319,16 +319,6 @@ def _project_module(index: ProjectIndex, dotted: str) -> str | None:
         if candidate in index.files:
             return candidate
     return None
-
-
-def _dotted(node: ast.expr) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    return ".".join([node.id, *reversed(parts)])
 
 
 def _count(n: int, word: str, plural: str | None = None) -> str:

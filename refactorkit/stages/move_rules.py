@@ -10,8 +10,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
-from codemods._dotted import resolve_relative
 from codemods._relocation import ModuleMove, SymbolMove
+from refactorkit.scan.astnodes import dotted, import_bindings
 from refactorkit.stages.move_index import ProjectIndex
 
 DJANGO_MODEL_BASES = frozenset(
@@ -131,31 +131,18 @@ def class_bases(index: ProjectIndex, module: str) -> list[tuple[str, tuple[str, 
 
 def _bindings(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
     bound: dict[str, str] = {}
-    for node in tree.body:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    bound[alias.asname] = alias.name
-                else:
-                    head = alias.name.split(".")[0]
-                    bound[head] = head
-        elif isinstance(node, ast.ImportFrom):
-            base = resolve_relative(module, is_package, node.level, node.module)
-            if base is None:
-                continue
-            for alias in node.names:
-                bound[alias.asname or alias.name] = f"{base}.{alias.name}"
-        elif isinstance(node, ast.ClassDef):
+    for node in tree.body:  # in order: a later binding of a name wins
+        if isinstance(node, ast.ClassDef):
             bound[node.name] = f"{module}.{node.name}"
+        else:
+            bound.update(import_bindings([node], module, is_package))
     return bound
 
 
 def _qualify(node: ast.expr, bound: dict[str, str], module: str) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
+    spelled = dotted(node)
+    if spelled is None:
         return None
-    head = bound.get(node.id, f"{module}.{node.id}")
-    return ".".join([head, *reversed(parts)])
+    head, _, rest = spelled.partition(".")
+    qualified = bound.get(head, f"{module}.{head}")
+    return f"{qualified}.{rest}" if rest else qualified

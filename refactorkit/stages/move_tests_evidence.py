@@ -8,6 +8,7 @@ import ast
 from collections import Counter
 from functools import cached_property
 
+from refactorkit.scan.astnodes import dotted as dotted_name
 from refactorkit.stages.move_tests_index import ProjectFacts, Unit
 
 _REVERSE = frozenset({"reverse", "reverse_lazy", "resolve_url", "redirect"})
@@ -63,7 +64,7 @@ class Evidence:
                 node = node.func.value
             else:
                 node = node.args[0] if node.args else node.func
-        dotted = _dotted(node)
+        dotted = dotted_name(node)
         if dotted is None:
             return None
         head, _, rest = dotted.partition(".")
@@ -82,7 +83,7 @@ class Evidence:
             if isinstance(sub, ast.Name) and sub.id in bindings:
                 target = facts.module_of(bindings[sub.id])
             elif isinstance(sub, ast.Attribute):
-                dotted = _dotted(sub)
+                dotted = dotted_name(sub)
                 head = dotted.partition(".")[0] if dotted else ""
                 if dotted and head in bindings and isinstance(sub.ctx, ast.Load):
                     target = facts.module_of(bindings[head] + dotted[len(head) :])
@@ -98,7 +99,7 @@ class Evidence:
         return score
 
     def _call_target(self, call: ast.Call) -> str | None:
-        func = _dotted(call.func) or ""
+        func = dotted_name(call.func) or ""
         first = call.args[0] if call.args else None
         text = first.value if isinstance(first, ast.Constant) else None
         if not isinstance(text, str):
@@ -118,12 +119,3 @@ class Evidence:
             stem = last[:-1] if last.endswith("s") else last
             if stem and stem in words:
                 score[module] += NAME_HINT_BONUS
-
-
-def _dotted(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        inner = _dotted(node.value)
-        return f"{inner}.{node.attr}" if inner else None
-    return None

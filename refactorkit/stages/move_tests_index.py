@@ -12,6 +12,8 @@ from pathlib import Path
 
 from refactorkit.config import load_config
 from refactorkit.project import Project, SourceFile, discover
+from refactorkit.scan.astnodes import dotted as dotted_name
+from refactorkit.scan.astnodes import import_bindings
 
 TEST_MODULE = re.compile(r"^(test.*|.*_test)\.py$")
 TEST_BASE_MODULES = (
@@ -103,7 +105,7 @@ class ProjectFacts:
     def bindings(self, module: str) -> dict[str, str]:
         """Top-level names bound by imports -> the dotted path they stand for."""
         tree = self.tree(module)
-        return import_bindings(tree, module, self.files[module].is_package) if tree else {}
+        return import_bindings(tree.body, module, self.files[module].is_package) if tree else {}
 
     def units(self, module: str) -> tuple[Unit, ...]:
         if module not in self._units:
@@ -200,29 +202,6 @@ def is_test_file(file: SourceFile) -> bool:
     return not file.is_package and TEST_MODULE.match(file.path.name) is not None
 
 
-def import_bindings(tree: ast.Module, module: str, is_package: bool) -> dict[str, str]:
-    bound: dict[str, str] = {}
-    package = module if is_package else module.rpartition(".")[0]
-    for node in tree.body:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    bound[alias.asname] = alias.name
-                else:
-                    head = alias.name.split(".")[0]
-                    bound[head] = head
-        elif isinstance(node, ast.ImportFrom):
-            base = absolute_from(package, node.module, node.level)
-            if base is None:
-                continue
-            for alias in node.names:
-                if alias.name != "*":
-                    bound[alias.asname or alias.name] = (
-                        f"{base}.{alias.name}" if base else alias.name
-                    )
-    return bound
-
-
 def final_bindings(tree: ast.Module) -> dict[str, ast.stmt]:
     """Each top-level name -> the statement that binds it last (what the module binds once it
     has run: a later class of the same name shadows the earlier one)."""
@@ -260,32 +239,11 @@ def defined_twice(tree: ast.Module) -> set[str]:
     return twice
 
 
-def absolute_from(package: str, module: str | None, level: int) -> str | None:
-    if level == 0:
-        return module or ""
-    parts = package.split(".") if package else []
-    if level - 1 > len(parts):
-        return None
-    base = parts[: len(parts) - (level - 1)]
-    if module:
-        base.append(module)
-    return ".".join(base)
-
-
-def _dotted(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        inner = _dotted(node.value)
-        return f"{inner}.{node.attr}" if inner else None
-    return None
-
-
 def base_name(base: ast.expr) -> str | None:
     """The dotted name of a class base; a generic base (`Mixin[str]`) names its class."""
     if isinstance(base, ast.Subscript):
         base = base.value
-    return _dotted(base)
+    return dotted_name(base)
 
 
 def _names(node: ast.AST) -> frozenset[str]:
@@ -304,7 +262,7 @@ def _uses_file(node: ast.AST) -> bool:
 def is_fixture(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     for decorator in node.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        dotted = _dotted(target)
+        dotted = dotted_name(target)
         if dotted is not None and dotted.split(".")[-1] == "fixture":
             return True
     return False

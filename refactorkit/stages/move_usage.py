@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import ast
 
-from codemods._dotted import resolve_relative
 from codemods._moved_code import MovedCode
 from codemods._relocation import SymbolMove
+from refactorkit.scan.astnodes import resolve_relative
 from refactorkit.stages.move_index import ProjectIndex, Usage
 
 MAX_SITES = 3

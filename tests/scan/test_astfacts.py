@@ -9,8 +9,8 @@ from refactorkit.scan.astfacts import (
     extract,
     is_settings_module,
     needs_ast,
-    resolve_relative,
 )
+from refactorkit.scan.astnodes import resolve_relative
 from refactorkit.scan.facts import RefKind
 
 

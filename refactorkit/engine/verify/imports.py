@@ -24,7 +24,7 @@ from pathlib import Path
 from refactorkit.config import Config
 from refactorkit.engine.verify.outcome import CheckOutcome, failed, listing, passed
 from refactorkit.project import Project, SourceFile, discover
-from refactorkit.scan.astfacts import resolve_relative
+from refactorkit.scan.astnodes import resolve_relative
 
 CHECK = "imports"
 _DYNAMIC = re.compile(rb"\bglobals\(\)|\bvars\(\)|sys\.modules\[__name__\]")
