@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,10 +75,12 @@ def analyze(
     use_cache: bool = False,
     progress: Progress | None = None,
     timings: Timings | None = None,
+    idle: Callable[[], None] | None = None,
 ) -> Analysis:
     """Analyse the project at `path` statically; never imports or runs it.
 
-    With `use_cache`, facts of unchanged files come from `PATH/.refactorkit/cache/`.
+    With `use_cache`, facts of unchanged files come from `PATH/.refactorkit/cache/`. `idle`
+    runs while worker processes scan the files (the caller's own imports, say).
     """
     timings = timings if timings is not None else Timings()
     with timings.phase("find files"):
@@ -87,7 +90,9 @@ def analyze(
     if use_cache:
         with timings.phase("load cache"):
             cache = load_cache(project, config)
-    scan = scan_project(project, config, jobs=jobs, cache=cache, progress=progress, timings=timings)
+    scan = scan_project(
+        project, config, jobs=jobs, cache=cache, progress=progress, timings=timings, idle=idle
+    )
     with timings.phase("graph"):
         registry = find_apps(scan.files, config.group_depth)
         deps, unresolved = dependencies(scan.files, registry)

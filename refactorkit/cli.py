@@ -173,6 +173,7 @@ def _analyse_and_write(
         use_cache=not run.no_cache,
         progress=ProgressBar.for_terminal(run.quiet),
         timings=timings,
+        idle=lambda: _prepare_render(fmt),
     )
     with timings.phase(f"render ({fmt})"):
         rendered = _render(fmt, result, before)
@@ -314,6 +315,13 @@ def status(debug: bool, path: Path) -> None:
     from refactorkit.engine.status import status as project_status
 
     _guarded(lambda: click.echo(status_summary(project_status(path)), nl=False), debug)
+
+
+def _prepare_render(fmt: str) -> None:
+    if fmt == "html":
+        from refactorkit.report.html_report import prepare
+
+        prepare()
 
 
 def _render(fmt: str, result: Analysis, before: Baseline | None) -> str:

@@ -114,8 +114,8 @@ def test_profile_quiet_and_jobs(tree, tmp_path):
     for phase in (
         "imports",
         "find files",
-        "read files",
-        "parse + imports (grimp)",
+        "stat files",
+        "read + parse, grimp",
         "check skeletons",
         "graph",
         "metrics",

@@ -24,6 +24,8 @@ from refactorkit.report.html_model import KINDS, EdgeView, UnitView
 from refactorkit.report.html_view import ReportView, build_view
 from refactorkit.report.json_report import JsonValue
 
+_TEMPLATE = "report.html.j2"
+
 
 def _template_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates in the user's cache folder: compiling them costs about 50 ms a
@@ -55,8 +57,13 @@ def to_html(analysis: Analysis, baseline: Baseline | None = None) -> str:
     return render(build_view(analysis, baseline))
 
 
+def prepare() -> None:
+    """Load the report's template now (the CLI does it while the scan runs)."""
+    environment().get_template(_TEMPLATE)
+
+
 def render(view: ReportView) -> str:
-    template = environment().get_template("report.html.j2")
+    template = environment().get_template(_TEMPLATE)
     return template.render(view=view, data=script_json(payload(view)))
 
 

@@ -9,7 +9,6 @@ import tokenize
 import warnings
 from dataclasses import dataclass
 
-from refactorkit.gc_paused import gc_paused
 from refactorkit.scan.astfacts import DJANGO_WORDS_TEXT, extract, physical_lines
 from refactorkit.scan.facts import FileFacts
 from refactorkit.scan.statements import hot_line_numbers, line_starts, skeleton
@@ -28,6 +27,8 @@ class ParseJob:
     # Whether the file may be cut down to the statements that hold facts before it is
     # parsed (statements.py); its caller then checks the cut against grimp's reading.
     may_cut: bool = False
+    # The 1-based lines that name a Django word, when the reader already knows them.
+    hot_lines: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,11 @@ def parse_file(job: ParseJob) -> Parsed | ParseFailure:
     lined = text if "\r" not in text else "\n".join(physical_lines(text))
     lined = lined.removeprefix("\ufeff")
     starts = line_starts(lined)
-    hot = hot_line_numbers(lined, DJANGO_WORDS_TEXT, starts)
+    hot = (
+        list(job.hot_lines)
+        if job.hot_lines is not None
+        else hot_line_numbers(lined, DJANGO_WORDS_TEXT, starts)
+    )
     tree = _skeleton_tree(job, lined, hot, starts)
     cut = tree is not None
     if tree is None:
@@ -103,12 +108,6 @@ def _parse(source: str | bytes, relpath: str) -> ast.Module | ParseFailure:
         return ParseFailure(exc.lineno or 0, exc.msg)
     except (ValueError, RecursionError, MemoryError) as exc:
         return ParseFailure(0, str(exc) or type(exc).__name__)
-
-
-def parse_many(jobs: list[ParseJob]) -> list[Parsed | ParseFailure]:
-    """One pool task: a batch of files, so that pickling costs little per file."""
-    with gc_paused():
-        return [parse_file(job) for job in jobs]
 
 
 def _cookie_encoding(data: bytes) -> str:

@@ -1,34 +1,32 @@
 """Scan every file of a project into `FileFacts`: grimp for plain files, `ast` where needed.
 
-Python reads each file once; with a cache, unchanged files are not read at all. A file that
-may hold Django facts is parsed as its skeleton (statements.py), in a process pool when
-there are enough (`jobs`), while grimp reads the imports of every file in a thread; a
-skeleton that grimp's reading contradicts is parsed again, whole.
+Each file is read once, by the process that parses it; with a cache, unchanged files are not
+read at all. Reading, sorting and parsing (a file that may hold Django facts is parsed as
+its skeleton, statements.py) run in a process pool when there are enough files (`jobs`);
+meanwhile grimp reads the imports of every file in a thread, and the main process does the
+`idle` work it is given (importing what comes after the scan). A skeleton that grimp's
+reading contradicts is parsed again, whole.
 """
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from stat import S_ISREG
 
 from refactorkit.config import Config
 from refactorkit.diagnostics import Diagnostic
 from refactorkit.gc_paused import gc_paused
 from refactorkit.progress import NoProgress, Progress
 from refactorkit.project import Project, SourceFile
-from refactorkit.scan.astfacts import is_settings_module, needs_ast
+from refactorkit.scan.astfacts import django_word_lines, is_settings_module, needs_ast
 from refactorkit.scan.cache import Entry, FactsCache, digest_of
 from refactorkit.scan.facts import FileFacts
 from refactorkit.scan.imports import GrimpScan, scan_with_grimp
-from refactorkit.scan.parse import (
-    Parsed,
-    ParseFailure,
-    ParseJob,
-    parse_file,
-    parse_many,
-)
+from refactorkit.scan.parse import Parsed, ParseFailure, ParseJob, parse_file
 from refactorkit.scan.source import SourceText, Unreadable, read_source
 from refactorkit.timing import Timings
 
@@ -46,14 +44,28 @@ class ScanResult:
 
 @dataclass(frozen=True, slots=True)
 class _Pending:
-    """A file read in this run whose facts are still to be computed."""
+    """A file read in this run whose facts are still to be computed. Its bytes stay in the
+    process that read it: only what the scan needs afterwards travels back."""
 
-    source: SourceText
+    file: SourceFile
     digest: str
     size: int
     mtime_ns: int
+    lines: int
+    definitions: int
+    utf8: bool
     is_settings: bool
     notes: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What reading one file gave: its cached entry (same content), why it cannot be read,
+    or the file and, if it had to be parsed, the parse's result."""
+
+    file: SourceFile
+    outcome: Entry | Diagnostic | _Pending
+    parsed: Parsed | ParseFailure | None = None  # None: grimp's reading is enough
 
 
 def scan_project(
@@ -64,194 +76,248 @@ def scan_project(
     cache: FactsCache | None = None,
     progress: Progress | None = None,
     timings: Timings | None = None,
+    idle: Callable[[], None] | None = None,
 ) -> ScanResult:
+    """The facts of every file of `project`. `idle` runs in this process while the files
+    are scanned (in worker processes when `jobs` > 1 and there are enough files)."""
     progress = progress or NoProgress()
     timings = timings or Timings()
-    with timings.phase("read files"):
-        triage = _read_all(project, config, cache, progress)
-    entries = triage.entries
-    # grimp (Rust, in threads that release the GIL) reads the files while Python parses.
-    # It reads the files to parse too: its import lines check the skeletons the parse cut
-    # (statements.py), and it reads syntax this Python may not.
-    to_grimp = [*triage.to_grimp, *filter(_grimp_reads, triage.to_parse)]
-    with timings.phase("parse + imports (grimp)"):
-        parsed, scan = _parse_all(
-            triage.to_parse, jobs, progress, lambda: _grimp_scan(to_grimp, project)
-        )
+    entries: dict[str, Entry] = {}
+    with timings.phase("stat files"):
+        to_read, for_grimp = _unchanged(project.files, cache, entries)
+    with timings.phase("read + parse, grimp"):
+        reads, scan = _read_all(to_read, for_grimp, project, config, cache, jobs, progress, idle)
+    unreadable: list[Diagnostic] = []
+    to_grimp: list[_Pending] = []
+    parsed: list[tuple[_Pending, Parsed | ParseFailure]] = []
+    for read in reads:
+        if isinstance(read.outcome, Entry):
+            entries[read.file.relpath] = read.outcome
+        elif isinstance(read.outcome, Diagnostic):
+            unreadable.append(read.outcome)
+        elif read.parsed is None:
+            to_grimp.append(read.outcome)
+        else:
+            parsed.append((read.outcome, read.parsed))
     with timings.phase("check skeletons"):
-        parsed = [_checked(p, r, scan) for p, r in zip(triage.to_parse, parsed, strict=True)]
-    for pending, result in zip(triage.to_parse, parsed, strict=True):
-        relpath = pending.source.file.relpath
+        parsed = [_checked(pending, result, scan, config) for pending, result in parsed]
+    for pending, result in parsed:
+        relpath = pending.file.relpath
         if isinstance(result, Parsed):
             entries[relpath] = _entry(pending, False, result.facts, ())
         elif _grimp_reads(pending):
             # Maybe syntax newer than this Python: grimp's parser may still read it.
-            triage.to_grimp.append(replace(pending, notes=(_newer_syntax(pending, result),)))
+            to_grimp.append(replace(pending, notes=(_newer_syntax(pending, result),)))
         else:
             syntax = _syntax_diagnostic(relpath, result.line, result.message)
             entries[relpath] = _entry(pending, False, None, (syntax,))
-    entries.update(_grimp_entries(triage.to_grimp, scan))
-    if cache is not None and (triage.read or set(entries) != set(cache.entries)):
+    entries.update(_grimp_entries(to_grimp, scan))
+    if cache is not None and (to_read or set(entries) != set(cache.entries)):
         cache.save(entries)
     facts = sorted((e.facts for e in entries.values() if e.facts), key=lambda f: f.module)
     diagnostics = {
         *project.diagnostics,
-        *triage.unreadable,
+        *unreadable,
         *(d for e in entries.values() for d in e.diagnostics),
     }
     return ScanResult(
-        tuple(facts), tuple(sorted(diagnostics)), read=triage.read, parsed=len(triage.to_parse)
+        tuple(facts), tuple(sorted(diagnostics)), read=len(to_read), parsed=len(parsed)
     )
 
 
-@dataclass
-class _Triage:
-    """Where each file goes after the read: done (from the cache), to ast, or to grimp."""
-
-    entries: dict[str, Entry] = field(default_factory=dict)
-    unreadable: list[Diagnostic] = field(default_factory=list)
-    to_parse: list[_Pending] = field(default_factory=list)
-    to_grimp: list[_Pending] = field(default_factory=list)
-    read: int = 0  # files whose bytes were read
+def _unchanged(
+    files: Sequence[SourceFile], cache: FactsCache | None, entries: dict[str, Entry]
+) -> tuple[list[SourceFile], list[SourceFile]]:
+    """The files to read: those whose stat the cache does not know, and of those, the ones
+    grimp may read before they are (regular files in packages that this user may read: grimp
+    panics on a folder). Takes the others' entries into `entries`."""
+    to_read: list[SourceFile] = []
+    for_grimp: list[SourceFile] = []
+    for file in files:
+        try:
+            stat = file.path.stat()
+        except OSError:
+            to_read.append(file)
+            continue
+        hit = (
+            cache.by_stat(
+                file.relpath, file.module, file.is_package, stat.st_size, stat.st_mtime_ns
+            )
+            if cache is not None
+            else None
+        )
+        if hit is not None:
+            entries[file.relpath] = hit
+            continue
+        to_read.append(file)
+        if (
+            file.package_root is not None
+            and S_ISREG(stat.st_mode)
+            and os.access(file.path, os.R_OK)
+        ):
+            for_grimp.append(file)
+    return to_read, for_grimp
 
 
 def _read_all(
-    project: Project, config: Config, cache: FactsCache | None, progress: Progress
-) -> _Triage:
-    triage = _Triage()
-    progress.start("Reading", len(project.files))
-    for file in project.files:
-        progress.advance()
-        outcome, was_read = _read(file, cache, config)
-        triage.read += was_read
-        if isinstance(outcome, Entry):
-            triage.entries[file.relpath] = outcome
-        elif isinstance(outcome, Diagnostic):
-            triage.unreadable.append(outcome)
-        elif outcome.notes or not _needs_parse(file, outcome):
-            triage.to_grimp.append(outcome)
+    files: list[SourceFile],
+    for_grimp: list[SourceFile],
+    project: Project,
+    config: Config,
+    cache: FactsCache | None,
+    jobs: int,
+    progress: Progress,
+    idle: Callable[[], None] | None,
+) -> tuple[list[_Read], GrimpScan]:
+    """Read (and parse where needed) `files`, while grimp reads the imports of `for_grimp`;
+    grimp's result too."""
+    progress.start("Scanning", len(files))
+    reads: list[_Read] = []
+    with ThreadPoolExecutor(max_workers=1) as background:
+        if jobs <= 1 or len(files) < 2 * BATCH:
+            early = background.submit(_grimp_scan, for_grimp, project)
+            if idle is not None:
+                idle()
+            with gc_paused():
+                for file in files:
+                    reads.append(_read_file(file, cache, config))
+                    progress.advance()
         else:
-            triage.to_parse.append(outcome)
-    progress.finish()
-    return triage
+            with ProcessPoolExecutor(
+                max_workers=jobs, initializer=_start_worker, initargs=(cache, config)
+            ) as pool:
+                # Every worker is forked on the first submit, before grimp's threads start:
+                # forking a process while other threads hold locks can deadlock the child.
+                # Only the CLI asks for jobs > 1, once per process, so no thread of grimp's
+                # (they outlive a scan, parked) exists yet when the workers fork. With fork,
+                # the initializer's arguments are inherited, not pickled.
+                batches = [pool.submit(_read_batch, batch) for batch in _batches(files)]
+                early = background.submit(_grimp_scan, for_grimp, project)
+                if idle is not None:
+                    idle()
+                for batch in batches:
+                    reads.extend(batch.result())
+                    progress.advance(len(batch.result()))
+        progress.finish()
+        return reads, _grimp_result(early, reads, project)
 
 
-def _read(
-    file: SourceFile, cache: FactsCache | None, config: Config
-) -> tuple[Entry | Diagnostic | _Pending, bool]:
-    """The cached entry when the file's stat is unchanged; else its bytes (and whether they
-    were read)."""
+def _grimp_result(early: Future[GrimpScan], reads: list[_Read], project: Project) -> GrimpScan:
+    """grimp's reading of every file in a package. It started before any file was read, so
+    it may have met a file that turned out unreadable (not UTF-8, gone, a folder): then it
+    runs again on the files that were read."""
+    try:
+        return early.result()
+    except (OSError, UnicodeError):
+        readable = [r.outcome for r in reads if isinstance(r.outcome, _Pending)]
+        return _grimp_scan([p.file for p in readable if _grimp_reads(p)], project)
+
+
+# The cache and the configuration of a pool worker, inherited from the parent at the fork.
+_WORKER: tuple[FactsCache | None, Config] | None = None
+
+
+def _start_worker(cache: FactsCache | None, config: Config) -> None:
+    global _WORKER
+    _WORKER = (cache, config)
+
+
+def _read_batch(files: list[SourceFile]) -> list[_Read]:
+    """One pool task: a batch of files, so that pickling costs little per file."""
+    assert _WORKER is not None, "a pool worker reads files only after _start_worker"
+    cache, config = _WORKER
+    with gc_paused():
+        return [_read_file(file, cache, config) for file in files]
+
+
+def _read_file(file: SourceFile, cache: FactsCache | None, config: Config) -> _Read:
+    """The file's cached entry when its content is unchanged; else its facts, parsed here
+    when it may hold facts that only `ast` finds."""
     try:
         stat = file.path.stat()
     except OSError:
         stat = None
-    if cache is not None and stat is not None:
-        hit = cache.by_stat(
-            file.relpath, file.module, file.is_package, stat.st_size, stat.st_mtime_ns
-        )
-        if hit is not None:
-            return hit, False
     source = read_source(file)
     if isinstance(source, Unreadable):
-        return Diagnostic(file.relpath, 0, source.reason), True
+        return _Read(file, Diagnostic(file.relpath, 0, source.reason))
     digest = digest_of(source.data)
     size, mtime_ns = (stat.st_size, stat.st_mtime_ns) if stat is not None else (0, 0)
     if cache is not None:
         hit = cache.by_digest(file.relpath, file.module, file.is_package, digest)
         if hit is not None:
-            return replace(hit, size=size, mtime_ns=mtime_ns), True
+            return _Read(file, replace(hit, size=size, mtime_ns=mtime_ns))
     is_settings = is_settings_module(file.module, source.data)
-    pending = _Pending(source, digest, size, mtime_ns, is_settings)
+    pending = _Pending(
+        file, digest, size, mtime_ns, source.lines, source.definitions, source.utf8, is_settings
+    )
     if file.package_root is not None and source.utf8 and len(source.data) > config.max_file_bytes:
         note = Diagnostic(file.relpath, 0, _too_large(source, config))
-        return replace(pending, notes=(note,)), True
-    return pending, True
-
-
-def _needs_parse(file: SourceFile, pending: _Pending) -> bool:
-    in_package = file.package_root is not None and pending.source.utf8
-    return not in_package or needs_ast(pending.source.data, is_settings=pending.is_settings)
-
-
-def _parse_all(
-    pending: list[_Pending], jobs: int, progress: Progress, grimp: Callable[[], GrimpScan]
-) -> tuple[list[Parsed | ParseFailure], GrimpScan]:
-    """Parse the files while `grimp` runs in a thread; its result too."""
-    work = [_job(p) for p in pending]
-    progress.start("Parsing", len(work))
-    results: list[Parsed | ParseFailure] = []
-    with ThreadPoolExecutor(max_workers=1) as background:
-        if jobs <= 1 or len(work) < 2 * BATCH:
-            scan = background.submit(grimp)
-            with gc_paused():
-                for job in work:
-                    results.append(parse_file(job))
-                    progress.advance()
-        else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
-                # Every worker is forked on the first submit, before grimp's threads start:
-                # forking a process while other threads hold locks can deadlock the child.
-                # Only the CLI asks for jobs > 1, once per process, so no thread of grimp's
-                # (they outlive a scan, parked) exists yet when the workers fork.
-                batches = [pool.submit(parse_many, batch) for batch in _batches(work)]
-                scan = background.submit(grimp)
-                for batch in batches:
-                    results.extend(batch.result())
-                    progress.advance(len(batch.result()))
-        progress.finish()
-        return results, scan.result()
+        return _Read(file, replace(pending, notes=(note,)))
+    # Where a Django word is, from the bytes: the parse need not search the text again. Line
+    # numbers count `\n` only, so a file with `\r` line ends has its text searched instead.
+    words = django_word_lines(source.data)
+    in_package = _grimp_reads(pending)
+    if in_package and not needs_ast(source.data, is_settings=is_settings, word_lines=words):
+        return _Read(file, pending)
+    hot = None if b"\r" in source.data else words
+    return _Read(file, pending, parse_file(_job(pending, source, hot)))
 
 
 def _checked(
-    pending: _Pending, result: Parsed | ParseFailure, scan: GrimpScan
-) -> Parsed | ParseFailure:
+    pending: _Pending, result: Parsed | ParseFailure, scan: GrimpScan, config: Config
+) -> tuple[_Pending, Parsed | ParseFailure]:
     """The result, or the whole file parsed when grimp disagrees with its skeleton: an
     import statement the skeleton missed, or a syntax error outside it."""
     if not isinstance(result, Parsed) or not result.cut:
-        return result
-    module = pending.source.file.module
+        return pending, result
+    module = pending.file.module
     grimp_lines = scan.import_lines(module)
     import_lines = {r.line for r in result.facts.references if r.kind.is_import}
-    if module in scan.syntax_errors or not grimp_lines <= import_lines:
-        return parse_file(replace(_job(pending), may_cut=False))
-    return result
+    if module not in scan.syntax_errors and grimp_lines <= import_lines:
+        return pending, result
+    # The bytes stayed with the worker: read the file again (and take it as it is now).
+    source = read_source(pending.file)
+    if isinstance(source, Unreadable):
+        return pending, ParseFailure(0, source.reason)
+    again = replace(pending, digest=digest_of(source.data), size=len(source.data))
+    return again, parse_file(replace(_job(again, source, None), may_cut=False))
 
 
-def _batches(work: list[ParseJob]) -> Iterator[list[ParseJob]]:
-    for start in range(0, len(work), BATCH):
-        yield work[start : start + BATCH]
+def _batches(files: list[SourceFile]) -> Iterator[list[SourceFile]]:
+    for start in range(0, len(files), BATCH):
+        yield files[start : start + BATCH]
 
 
 def _grimp_reads(pending: _Pending) -> bool:
-    return pending.source.file.package_root is not None and pending.source.utf8
+    return pending.file.package_root is not None and pending.utf8
 
 
-def _job(pending: _Pending) -> ParseJob:
-    source = pending.source
+def _job(pending: _Pending, source: SourceText, hot_lines: Sequence[int] | None) -> ParseJob:
     return ParseJob(
-        module=source.file.module,
-        relpath=source.file.relpath,
-        is_package=source.file.is_package,
+        module=pending.file.module,
+        relpath=pending.file.relpath,
+        is_package=pending.file.is_package,
         is_settings=pending.is_settings,
         data=source.data,
         utf8=source.utf8,
         lines=source.lines,
         definitions=source.definitions,
         may_cut=_grimp_reads(pending),
+        hot_lines=None if hot_lines is None else tuple(hot_lines),
     )
 
 
-def _grimp_scan(pending: list[_Pending], project: Project) -> GrimpScan:
-    if not pending:
+def _grimp_scan(files: list[SourceFile], project: Project) -> GrimpScan:
+    if not files:
         return GrimpScan({}, {})
-    return scan_with_grimp((p.source.file for p in pending), project.files, project.packages)
+    return scan_with_grimp(files, project.files, project.packages)
 
 
 def _grimp_entries(pending: Iterable[_Pending], scan: GrimpScan) -> dict[str, Entry]:
     entries: dict[str, Entry] = {}
     for p in pending:
-        module = p.source.file.module
-        relpath = p.source.file.relpath
+        module = p.file.module
+        relpath = p.file.relpath
         if module in scan.syntax_errors:
             known = next((n for n in p.notes if "cannot parse" in n.reason), None)
             line, text = (known.line, "invalid syntax") if known else scan.syntax_errors[module]
@@ -260,8 +326,8 @@ def _grimp_entries(pending: Iterable[_Pending], scan: GrimpScan) -> dict[str, En
         facts = FileFacts(
             module=module,
             relpath=relpath,
-            lines=p.source.lines,
-            definitions=p.source.definitions,
+            lines=p.lines,
+            definitions=p.definitions,
             references=scan.references(module),
         )
         entries[relpath] = _entry(p, True, facts, p.notes)
@@ -271,7 +337,7 @@ def _grimp_entries(pending: Iterable[_Pending], scan: GrimpScan) -> dict[str, En
 def _entry(
     pending: _Pending, via_grimp: bool, facts: FileFacts | None, diagnostics: tuple[Diagnostic, ...]
 ) -> Entry:
-    file = pending.source.file
+    file = pending.file
     return Entry(
         file.module,
         file.is_package,
@@ -286,7 +352,7 @@ def _entry(
 
 def _newer_syntax(pending: _Pending, failure: ParseFailure) -> Diagnostic:
     return Diagnostic(
-        pending.source.file.relpath,
+        pending.file.relpath,
         failure.line,
         f"Python {_PYTHON} cannot parse this file (newer syntax?): its imports were read, "
         "but their context and its Django facts were not.",

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 # A triple-quoted string, backslash escapes included; `end` is empty if it is not closed.
 _TRIPLE_QUOTED = re.compile(
@@ -82,7 +83,7 @@ def skeleton(text: str, targets: Collection[int], starts: Sequence[int]) -> str 
     reader = _Lines(lines, inside, closers)
     imports -= inside
     wanted = sorted({n - 1 for n in targets if 0 < n <= len(lines)} - inside | imports)
-    chunks = _chunks(reader, [n for n in wanted if reader.code[n]])
+    chunks = _chunks(reader, [n for n in wanted if reader.is_code(n)])
     kept = [""] * len(lines)
     headers: dict[int, str] = {}
     for start, end in chunks:
@@ -120,7 +121,10 @@ def _import_lines(text: str, starts: Sequence[int]) -> set[int] | None:
 
 def line_starts(text: str) -> list[int]:
     """The offset at which each line begins, and one past the end."""
-    return [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n"))]
+    # Line i starts after the i newlines and the lengths of the lines before it; `map` and
+    # `accumulate` keep the loop in C (a generator here cost as much as parsing the skeleton).
+    lengths = itertools.accumulate(map(len, text.split("\n")), initial=0)
+    return list(map(operator.add, lengths, itertools.count()))
 
 
 def hot_line_numbers(text: str, pattern: re.Pattern[str], starts: Sequence[int]) -> list[int]:
@@ -134,7 +138,7 @@ def _multiline_strings(text: str, starts: Sequence[int]) -> tuple[set[int], dict
     interiors: set[int] = set()
     closers: dict[int, int] = {}
     previous_end = 0
-    for match in _TRIPLE_QUOTED.finditer(text):
+    for match in _triple_quoted(text):
         start, end = match.span()
         first = bisect.bisect_right(starts, start) - 1
         # The opening quotes must be code: no comment or other string before them on the
@@ -152,6 +156,24 @@ def _multiline_strings(text: str, starts: Sequence[int]) -> tuple[set[int], dict
     return interiors, closers
 
 
+def _triple_quoted(text: str) -> Iterator[re.Match[str]]:
+    """What `_TRIPLE_QUOTED.finditer` finds: a match can only begin at three quotes, which
+    `str.find` reaches much faster than the expression tried at every quote would."""
+    # The next `"""` and `'''` at or after the position, -1 for none: each is searched
+    # for again only once passed, so the text is read once, not once per string.
+    double, single = text.find('"""'), text.find("'''")
+    while double >= 0 or single >= 0:
+        start = single if double < 0 or 0 <= single < double else double
+        match = _TRIPLE_QUOTED.match(text, start)
+        assert match is not None  # three quotes always begin a match
+        yield match
+        position = match.end()
+        if 0 <= double < position:
+            double = text.find('"""', position)
+        if 0 <= single < position:
+            single = text.find("'''", position)
+
+
 class _Lines:
     """The lines of a file, read for indentation and for how statements start and end."""
 
@@ -159,31 +181,38 @@ class _Lines:
         self.lines = lines
         self.inside = inside
         self.closers = closers
-        self.stripped = stripped = [line.lstrip(" ") for line in lines]
-        self.indents = [len(line) - len(rest) for line, rest in zip(lines, stripped, strict=True)]
-        self.code = [rest != "" and rest[0] != "#" for rest in stripped]
+        # Lines are read on demand: most lines of a file are never looked at, and stripping
+        # every one of them up front cost as much as parsing the skeleton.
+        self._rests: list[str | None] = [None] * len(lines)
         self._joins: dict[int, bool] = {}
-        for number in inside:
-            self.code[number] = False
         self._headers: dict[int, int] = {}  # statement start -> the header of its block
 
+    def rest(self, number: int) -> str:
+        """The line without its indentation."""
+        rest = self._rests[number]
+        if rest is None:
+            rest = self._rests[number] = self.lines[number].lstrip(" ")
+        return rest
+
     def indent(self, number: int) -> int:
-        return self.indents[number]
+        return len(self.lines[number]) - len(self.rest(number))
 
     def is_code(self, number: int) -> bool:
-        return self.code[number]
+        """Not blank, not a comment, not inside a string."""
+        rest = self.rest(number)
+        return rest != "" and rest[0] != "#" and number not in self.inside
 
     def _previous_line(self, number: int) -> int | None:
         """The nearest earlier line that holds code or ends a string."""
         for candidate in range(number - 1, -1, -1):
-            if self.code[candidate] or candidate in self.closers:
+            if self.is_code(candidate) or candidate in self.closers:
                 return candidate
         return None
 
     def continues(self, number: int) -> bool:
         """Whether the line may continue a statement begun on an earlier line (`else:` and
         the like continue their compound statement)."""
-        return _CLAUSE.match(self.stripped[number]) is not None or self._joined(number)
+        return _CLAUSE.match(self.rest(number)) is not None or self._joined(number)
 
     def _joined(self, number: int) -> bool:
         """Whether the line is part of the logical line of the code line before it."""
@@ -195,7 +224,7 @@ class _Lines:
     def _reads_joined(self, number: int) -> bool:
         if number in self.inside:
             return True
-        stripped = self.stripped[number]
+        stripped = self.rest(number)
         if _STATEMENT_KEYWORD.match(stripped):
             return False  # `def`, `return`, ...: no expression goes on with these
         if stripped.startswith(_CONTINUING_START) and not stripped.startswith("..."):
@@ -248,11 +277,11 @@ class _Lines:
     def statement_end(self, start: int, last: int) -> int:
         """The line after the statement that starts at `start` and holds `last`."""
         indent = self.indent(start)
-        decorators = self.stripped[start].startswith("@")
+        decorators = self.rest(start).startswith("@")
         for number in range(start + 1, len(self.lines)):
             if not self.is_code(number) or self.indent(number) > indent:
                 continue
-            stripped = self.stripped[number]
+            stripped = self.rest(number)
             own_clause = self.indent(number) == indent and _CLAUSE.match(stripped)
             if own_clause or self._joined(number):
                 continue
@@ -272,7 +301,7 @@ class _Lines:
             header = self._header_of(number, indent)
             if header is None:
                 return False
-            text = self.stripped[header]
+            text = self.rest(header)
             if not _COMPOUND.match(text):
                 return False
             stand_in = _stand_in(text)
@@ -294,11 +323,11 @@ class _Lines:
             return self._headers[number]
         candidate = number - 1
         while candidate >= 0:
-            if self.code[candidate] and self.indents[candidate] < indent:
+            if self.is_code(candidate) and self.indent(candidate) < indent:
                 # The clause itself, not the `if` or `try` it continues: `else:` after
                 # `if TYPE_CHECKING:` does not hold typing imports.
                 header = self.statement_start(candidate, clauses=False)
-                if not _COMPOUND.match(self.stripped[header]):
+                if not _COMPOUND.match(self.rest(header)):
                     return None  # not a block header: this reading went wrong
                 self._headers[number] = header
                 return header

@@ -156,7 +156,11 @@ def test_parallel_parse_gives_the_same_facts(tree):
     }
     files.update({f"app{i}/__init__.py": "" for i in range(80)})
     root = tree(files)
+    idled: list[int] = []
     serial = scan_project(discover(root, Config()), Config(), jobs=1)
-    parallel = scan_project(discover(root, Config()), Config(), jobs=2)
+    parallel = scan_project(
+        discover(root, Config()), Config(), jobs=2, idle=lambda: idled.append(os.getpid())
+    )
     assert parallel.parsed == 80
     assert parallel.files == serial.files
+    assert idled == [os.getpid()]  # the caller's work ran once, in this process

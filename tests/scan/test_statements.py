@@ -7,6 +7,7 @@ checked on hand-written cases and on every module of the installed `django` pack
 from __future__ import annotations
 
 import ast
+import re
 import sysconfig
 import textwrap
 from pathlib import Path
@@ -16,7 +17,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from refactorkit.scan.astfacts import DJANGO_WORDS_TEXT, extract
+from refactorkit.scan import statements
+from refactorkit.scan.astfacts import DJANGO_WORDS_TEXT, django_word_lines, extract
 from refactorkit.scan.statements import hot_line_numbers, line_starts, skeleton
 
 
@@ -307,6 +309,51 @@ HEADERS = [
     ("if (a and\n        b):", None),
     ("def k() -> int:", None),
 ]
+
+
+@pytest.mark.parametrize("corpus", sorted(CORPORA))
+def test_the_fast_text_searches_find_what_the_regular_expressions_find(corpus):
+    """`django_word_lines` (a `bytes.find` per word), `_triple_quoted` (`str.find` for the
+    quotes) and `line_starts` (`map`) replace slower readings of the same text: on every
+    module of the corpus they give the same answers."""
+    checked = 0
+    root = CORPORA[corpus]
+    for path in sorted(root.rglob("*.py")):
+        if "site-packages" in path.relative_to(root).parts:
+            continue
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if "\r" in text:  # lines counted with `\r` are the parse's business
+            continue
+        starts = line_starts(text)
+        assert starts == [0, *(m.end() for m in re.finditer("\n", text)), len(text) + 1]
+        by_regex = hot_line_numbers(text, DJANGO_WORDS_TEXT, starts)
+        assert django_word_lines(data) == by_regex, path
+        found = [m.span() for m in statements._triple_quoted(text)]
+        assert found == [m.span() for m in statements._TRIPLE_QUOTED.finditer(text)], path
+        checked += 1
+    assert checked > 500
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x = ForeignKey(a, patch)  # sender\nimport_stringget_model\n\ninclude(x)\n",
+        "patchpatch\nAUTH_USER_MODEL",
+        "no word here\n",
+        "",
+        's = """a \'\'\' b""" + \'\'\'c """ d\'\'\'\nt = """open',
+        "u = '''x\\'''' '''\n\"\"\"\"\"\"",
+    ],
+)
+def test_the_fast_text_searches_on_edge_cases(text):
+    starts = line_starts(text)
+    assert django_word_lines(text.encode()) == hot_line_numbers(text, DJANGO_WORDS_TEXT, starts)
+    found = [m.span() for m in statements._triple_quoted(text)]
+    assert found == [m.span() for m in statements._TRIPLE_QUOTED.finditer(text)]
 
 
 def _indent(text: str, depth: int) -> str:
