@@ -5,34 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
-from refactorkit.apps import UnitKind, find_apps
 from refactorkit.config import Config, load_config
 from refactorkit.diagnostics import Diagnostic
-from refactorkit.graph.build import app_graph, module_graph
-from refactorkit.graph.cycles import CycleGroup, cycle_groups
-from refactorkit.graph.metrics import (
-    Dsm,
-    ModuleSize,
-    MutualPair,
-    UnitEdge,
-    UnitMetrics,
-    dsm,
-    isolate_candidates,
-    largest_module_cycle,
-    mutual_pairs,
-    propagation_cost,
-    unit_edges,
-    unit_metrics,
-)
-from refactorkit.graph.resolve import Dependency, Unresolved, dependencies
 from refactorkit.progress import Progress
 from refactorkit.project import Project, discover
 from refactorkit.scan.cache import CACHE_DIR, FactsCache, fingerprint, modules_key
-from refactorkit.scan.runner import ScanResult, scan_project
+from refactorkit.scan.runner import scan_project
 from refactorkit.timing import Timings
+
+if TYPE_CHECKING:
+    from refactorkit.graph.cycles import CycleGroup
+    from refactorkit.graph.metrics import Dsm, ModuleSize, MutualPair, UnitEdge, UnitMetrics
+    from refactorkit.graph.resolve import Unresolved
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,18 +76,27 @@ def analyze(
     if use_cache:
         with timings.phase("load cache"):
             cache = load_cache(project, config)
+    # The graph layer (networkx: ~70 ms to import) is imported while worker processes scan
+    # the files, rather than before the scan: the main process would only wait for them.
     scan = scan_project(
-        project, config, jobs=jobs, cache=cache, progress=progress, timings=timings, idle=idle
+        project,
+        config,
+        jobs=jobs,
+        cache=cache,
+        progress=progress,
+        timings=timings,
+        idle=lambda: _import_measure(idle),
     )
-    with timings.phase("graph"):
-        registry = find_apps(scan.files, config.group_depth)
-        deps, unresolved = dependencies(scan.files, registry)
-        modules = module_graph(scan.files, deps, registry)
-        apps = app_graph(modules, registry)
-    with timings.phase("metrics"):
-        return _analysis(
-            project.path.name, registry.is_django, scan, deps, unresolved, modules, apps
-        )
+    from refactorkit.measure import measure
+
+    return measure(project.path.name, scan, config, timings)
+
+
+def _import_measure(then: Callable[[], None] | None) -> None:
+    import refactorkit.measure  # noqa: F401
+
+    if then is not None:
+        then()
 
 
 def load_cache(project: Project, config: Config) -> FactsCache:
@@ -111,54 +106,3 @@ def load_cache(project: Project, config: Config) -> FactsCache:
         fingerprint(config.max_file_bytes),
         modules_key([f.module for f in project.files]),
     )
-
-
-def _analysis(
-    name: str,
-    is_django: bool,
-    scan: ScanResult,
-    deps: list[Dependency],
-    unresolved: list[Unresolved],
-    modules: nx.DiGraph[str],
-    apps: nx.DiGraph[str],
-) -> Analysis:
-    units = unit_metrics(apps)
-    edges = tuple(e for e in unit_edges(apps) if _internal(apps, e))
-    cycles = cycle_groups(apps)
-    mutual = mutual_pairs(apps)
-    summary = Summary(
-        apps=sum(1 for u in units if u.kind is UnitKind.APP),
-        packages=sum(1 for u in units if u.kind is UnitKind.PACKAGE),
-        external_apps=_count_externals(apps),
-        modules=len(scan.files),
-        lines=sum(f.lines for f in scan.files),
-        dependencies=len(deps),
-        cross_unit_edges=len(edges),
-        cross_unit_dependencies=sum(e.weight for e in edges),
-        cycle_groups=len(cycles),
-        largest_cycle_group=max((len(c.units) for c in cycles), default=0),
-        largest_module_cycle=largest_module_cycle(modules),
-        mutual_pairs=len(mutual),
-        propagation_cost=propagation_cost(modules),
-    )
-    return Analysis(
-        project=name,
-        is_django=is_django,
-        summary=summary,
-        units=units,
-        edges=unit_edges(apps),
-        cycles=cycles,
-        mutual=mutual,
-        dsm=dsm(apps),
-        isolate_candidates=isolate_candidates(scan.files),
-        unresolved=tuple(unresolved),
-        diagnostics=scan.diagnostics,
-    )
-
-
-def _internal(apps: nx.DiGraph[str], edge: UnitEdge) -> bool:
-    return bool(apps.nodes[edge.target]["kind"] is not UnitKind.EXTERNAL)
-
-
-def _count_externals(apps: nx.DiGraph[str]) -> int:
-    return sum(1 for _, d in apps.nodes(data=True) if d["kind"] is UnitKind.EXTERNAL)

@@ -21,9 +21,6 @@ from refactorkit.analysis import analyze as run_analysis
 from refactorkit.atomic import write_atomic
 from refactorkit.errors import RefactorkitError
 from refactorkit.gc_paused import gc_paused
-from refactorkit.report.baseline import load_baseline
-from refactorkit.report.json_report import to_json
-from refactorkit.report.text_report import to_text
 from refactorkit.stages.registry import available_stages, create_stage
 from refactorkit.terminal import ProgressBar
 from refactorkit.timing import Timings
@@ -33,8 +30,9 @@ if TYPE_CHECKING:
     from refactorkit.engine.stage import Stage
     from refactorkit.report.baseline import Baseline
 
-# The engine and the HTML renderer (jinja2) are imported by the commands that use them:
-# every run of `analyze` would otherwise pay for their import.
+# The engine and the reports (networkx through the graph types, jinja2) are imported by the
+# commands that use them, the reports while the files are scanned: every run of `analyze`
+# would otherwise wait for their import.
 
 FORMATS = ("html", "json", "text")
 DEFAULT_JOBS = min(os.cpu_count() or 1, 8)
@@ -164,7 +162,11 @@ def _report(
 def _analyse_and_write(
     path: Path, fmt: str, output: Path | None, baseline: Path | None, run: RunOptions
 ) -> None:
-    before = load_baseline(baseline) if baseline is not None else None
+    before = None
+    if baseline is not None:
+        from refactorkit.report.baseline import load_baseline
+
+        before = load_baseline(baseline)
     timings = Timings()
     timings.add("imports", time.perf_counter() - IMPORTED_AT)
     result = run_analysis(
@@ -177,12 +179,13 @@ def _analyse_and_write(
     )
     with timings.phase(f"render ({fmt})"):
         rendered = _render(fmt, result, before)
-    if output is None:
-        click.echo(rendered, nl=False)
-    else:
-        write_atomic(output, rendered.encode("utf-8"))
-        if not run.quiet:
-            click.echo(f"Wrote {output} ({len(result.diagnostics)} warning(s)).", err=True)
+    with timings.phase("write"):
+        if output is None:
+            click.echo(rendered, nl=False)
+        else:
+            write_atomic(output, rendered.encode("utf-8"))
+    if output is not None and not run.quiet:
+        click.echo(f"Wrote {output} ({len(result.diagnostics)} warning(s)).", err=True)
     if run.profile:
         click.echo(timings.render(), err=True)
     global _ANALYSIS_DONE
@@ -322,6 +325,9 @@ def _prepare_render(fmt: str) -> None:
         from refactorkit.report.html_report import prepare
 
         prepare()
+    else:
+        import refactorkit.report.json_report
+        import refactorkit.report.text_report  # noqa: F401
 
 
 def _render(fmt: str, result: Analysis, before: Baseline | None) -> str:
@@ -329,6 +335,9 @@ def _render(fmt: str, result: Analysis, before: Baseline | None) -> str:
         from refactorkit.report.html_report import to_html
 
         return to_html(result, before)
+    from refactorkit.report.json_report import to_json
+    from refactorkit.report.text_report import to_text
+
     return to_json(result) if fmt == "json" else to_text(result)
 
 

@@ -169,3 +169,15 @@ def test_the_collector_is_paused_during_the_analysis_and_restored_after(tree, mo
     assert run("analyze", str(tree(PROJECT)), "--no-cache").exit_code == 0
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_analyze_starts_scanning_before_importing_the_graph_and_report_layers():
+    """networkx, jinja2 and libcst cost ~100 ms to import: the CLI must not wait for them
+    before its worker processes start (they are imported while the files are scanned)."""
+    probe = (
+        "import sys, refactorkit.cli, refactorkit.analysis, refactorkit.scan.runner\n"
+        "print(sorted(m for m in ('networkx', 'jinja2', 'libcst') if m in sys.modules))\n"
+    )
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip() == "[]"

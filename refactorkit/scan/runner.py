@@ -113,7 +113,8 @@ def scan_project(
             entries[relpath] = _entry(pending, False, None, (syntax,))
     entries.update(_grimp_entries(to_grimp, scan))
     if cache is not None and (to_read or set(entries) != set(cache.entries)):
-        cache.save(entries)
+        with timings.phase("save cache"):
+            cache.save(entries)
     facts = sorted((e.facts for e in entries.values() if e.facts), key=lambda f: f.module)
     diagnostics = {
         *project.diagnostics,
