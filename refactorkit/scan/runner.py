@@ -43,11 +43,10 @@ class ScanResult:
 
 
 @dataclass(frozen=True, slots=True)
-class _Pending:
-    """A file read in this run whose facts are still to be computed. Its bytes stay in the
-    process that read it: only what the scan needs afterwards travels back."""
+class _Seen:
+    """What reading a file told, without its bytes (they stay in the process that read it)
+    or its `SourceFile`: only this travels back from a worker."""
 
-    file: SourceFile
     digest: str
     size: int
     mtime_ns: int
@@ -61,11 +60,18 @@ class _Pending:
 @dataclass(frozen=True, slots=True)
 class _Read:
     """What reading one file gave: its cached entry (same content), why it cannot be read,
-    or the file and, if it had to be parsed, the parse's result."""
+    or what was seen and, if the file had to be parsed, the parse's result."""
+
+    outcome: Entry | Diagnostic | _Seen
+    parsed: Parsed | ParseFailure | None = None  # None: grimp's reading is enough
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A file read in this run whose facts are still to be computed."""
 
     file: SourceFile
-    outcome: Entry | Diagnostic | _Pending
-    parsed: Parsed | ParseFailure | None = None  # None: grimp's reading is enough
+    seen: _Seen
 
 
 def scan_project(
@@ -90,24 +96,25 @@ def scan_project(
     unreadable: list[Diagnostic] = []
     to_grimp: list[_Pending] = []
     parsed: list[tuple[_Pending, Parsed | ParseFailure]] = []
-    for read in reads:
+    for file, read in zip(to_read, reads, strict=True):
         if isinstance(read.outcome, Entry):
-            entries[read.file.relpath] = read.outcome
+            entries[file.relpath] = read.outcome
         elif isinstance(read.outcome, Diagnostic):
             unreadable.append(read.outcome)
         elif read.parsed is None:
-            to_grimp.append(read.outcome)
+            to_grimp.append(_Pending(file, read.outcome))
         else:
-            parsed.append((read.outcome, read.parsed))
+            parsed.append((_Pending(file, read.outcome), read.parsed))
     with timings.phase("check skeletons"):
-        parsed = [_checked(pending, result, scan, config) for pending, result in parsed]
+        parsed = [_checked(pending, result, scan) for pending, result in parsed]
     for pending, result in parsed:
         relpath = pending.file.relpath
         if isinstance(result, Parsed):
             entries[relpath] = _entry(pending, False, result.facts, ())
-        elif _grimp_reads(pending):
+        elif _grimp_reads(pending.file, pending.seen):
             # Maybe syntax newer than this Python: grimp's parser may still read it.
-            to_grimp.append(replace(pending, notes=(_newer_syntax(pending, result),)))
+            seen = replace(pending.seen, notes=(_newer_syntax(pending, result),))
+            to_grimp.append(_Pending(pending.file, seen))
         else:
             syntax = _syntax_diagnostic(relpath, result.line, result.message)
             entries[relpath] = _entry(pending, False, None, (syntax,))
@@ -200,18 +207,24 @@ def _read_all(
                     reads.extend(batch.result())
                     progress.advance(len(batch.result()))
         progress.finish()
-        return reads, _grimp_result(early, reads, project)
+        return reads, _grimp_result(early, files, reads, project)
 
 
-def _grimp_result(early: Future[GrimpScan], reads: list[_Read], project: Project) -> GrimpScan:
+def _grimp_result(
+    early: Future[GrimpScan], files: list[SourceFile], reads: list[_Read], project: Project
+) -> GrimpScan:
     """grimp's reading of every file in a package. It started before any file was read, so
     it may have met a file that turned out unreadable (not UTF-8, gone, a folder): then it
     runs again on the files that were read."""
     try:
         return early.result()
     except (OSError, UnicodeError):
-        readable = [r.outcome for r in reads if isinstance(r.outcome, _Pending)]
-        return _grimp_scan([p.file for p in readable if _grimp_reads(p)], project)
+        readable = [
+            file
+            for file, read in zip(files, reads, strict=True)
+            if isinstance(read.outcome, _Seen) and _grimp_reads(file, read.outcome)
+        ]
+        return _grimp_scan(readable, project)
 
 
 # The cache and the configuration of a pool worker, inherited from the parent at the fork.
@@ -240,32 +253,30 @@ def _read_file(file: SourceFile, cache: FactsCache | None, config: Config) -> _R
         stat = None
     source = read_source(file)
     if isinstance(source, Unreadable):
-        return _Read(file, Diagnostic(file.relpath, 0, source.reason))
+        return _Read(Diagnostic(file.relpath, 0, source.reason))
     digest = digest_of(source.data)
     size, mtime_ns = (stat.st_size, stat.st_mtime_ns) if stat is not None else (0, 0)
     if cache is not None:
         hit = cache.by_digest(file.relpath, file.module, file.is_package, digest)
         if hit is not None:
-            return _Read(file, replace(hit, size=size, mtime_ns=mtime_ns))
+            return _Read(replace(hit, size=size, mtime_ns=mtime_ns))
     is_settings = is_settings_module(file.module, source.data)
-    pending = _Pending(
-        file, digest, size, mtime_ns, source.lines, source.definitions, source.utf8, is_settings
-    )
+    seen = _Seen(digest, size, mtime_ns, source.lines, source.definitions, source.utf8, is_settings)
     if file.package_root is not None and source.utf8 and len(source.data) > config.max_file_bytes:
         note = Diagnostic(file.relpath, 0, _too_large(source, config))
-        return _Read(file, replace(pending, notes=(note,)))
+        return _Read(replace(seen, notes=(note,)))
     # Where a Django word is, from the bytes: the parse need not search the text again. Line
     # numbers count `\n` only, so a file with `\r` line ends has its text searched instead.
     words = django_word_lines(source.data)
-    in_package = _grimp_reads(pending)
+    in_package = _grimp_reads(file, seen)
     if in_package and not needs_ast(source.data, is_settings=is_settings, word_lines=words):
-        return _Read(file, pending)
+        return _Read(seen)
     hot = None if b"\r" in source.data else words
-    return _Read(file, pending, parse_file(_job(pending, source, hot)))
+    return _Read(seen, parse_file(_job(file, seen, source, hot)))
 
 
 def _checked(
-    pending: _Pending, result: Parsed | ParseFailure, scan: GrimpScan, config: Config
+    pending: _Pending, result: Parsed | ParseFailure, scan: GrimpScan
 ) -> tuple[_Pending, Parsed | ParseFailure]:
     """The result, or the whole file parsed when grimp disagrees with its skeleton: an
     import statement the skeleton missed, or a syntax error outside it."""
@@ -280,8 +291,9 @@ def _checked(
     source = read_source(pending.file)
     if isinstance(source, Unreadable):
         return pending, ParseFailure(0, source.reason)
-    again = replace(pending, digest=digest_of(source.data), size=len(source.data))
-    return again, parse_file(replace(_job(again, source, None), may_cut=False))
+    seen = replace(pending.seen, digest=digest_of(source.data), size=len(source.data))
+    job = replace(_job(pending.file, seen, source, None), may_cut=False)
+    return _Pending(pending.file, seen), parse_file(job)
 
 
 def _batches(files: list[SourceFile]) -> Iterator[list[SourceFile]]:
@@ -289,21 +301,23 @@ def _batches(files: list[SourceFile]) -> Iterator[list[SourceFile]]:
         yield files[start : start + BATCH]
 
 
-def _grimp_reads(pending: _Pending) -> bool:
-    return pending.file.package_root is not None and pending.utf8
+def _grimp_reads(file: SourceFile, seen: _Seen) -> bool:
+    return file.package_root is not None and seen.utf8
 
 
-def _job(pending: _Pending, source: SourceText, hot_lines: Sequence[int] | None) -> ParseJob:
+def _job(
+    file: SourceFile, seen: _Seen, source: SourceText, hot_lines: Sequence[int] | None
+) -> ParseJob:
     return ParseJob(
-        module=pending.file.module,
-        relpath=pending.file.relpath,
-        is_package=pending.file.is_package,
-        is_settings=pending.is_settings,
+        module=file.module,
+        relpath=file.relpath,
+        is_package=file.is_package,
+        is_settings=seen.is_settings,
         data=source.data,
         utf8=source.utf8,
         lines=source.lines,
         definitions=source.definitions,
-        may_cut=_grimp_reads(pending),
+        may_cut=_grimp_reads(file, seen),
         hot_lines=None if hot_lines is None else tuple(hot_lines),
     )
 
@@ -320,18 +334,18 @@ def _grimp_entries(pending: Iterable[_Pending], scan: GrimpScan) -> dict[str, En
         module = p.file.module
         relpath = p.file.relpath
         if module in scan.syntax_errors:
-            known = next((n for n in p.notes if "cannot parse" in n.reason), None)
+            known = next((n for n in p.seen.notes if "cannot parse" in n.reason), None)
             line, text = (known.line, "invalid syntax") if known else scan.syntax_errors[module]
             entries[relpath] = _entry(p, True, None, (_syntax_diagnostic(relpath, line, text),))
             continue
         facts = FileFacts(
             module=module,
             relpath=relpath,
-            lines=p.lines,
-            definitions=p.definitions,
+            lines=p.seen.lines,
+            definitions=p.seen.definitions,
             references=scan.references(module),
         )
-        entries[relpath] = _entry(p, True, facts, p.notes)
+        entries[relpath] = _entry(p, True, facts, p.seen.notes)
     return entries
 
 
@@ -342,9 +356,9 @@ def _entry(
     return Entry(
         file.module,
         file.is_package,
-        pending.size,
-        pending.mtime_ns,
-        pending.digest,
+        pending.seen.size,
+        pending.seen.mtime_ns,
+        pending.seen.digest,
         via_grimp,
         facts,
         diagnostics,
