@@ -269,7 +269,13 @@ class _Lines:
         return start
 
     def _previous_start_candidate(self, number: int, limit: int | None) -> int | None:
+        # A line that starts with more spaces than `limit` is skipped without being read:
+        # these walks pass over whole blocks.
+        deeper = " " * (limit + 1) if limit is not None else None
+        lines = self.lines
         for candidate in range(number - 1, -1, -1):
+            if deeper is not None and lines[candidate].startswith(deeper):
+                continue
             if self.is_code(candidate) and (limit is None or self.indent(candidate) <= limit):
                 return candidate
         return None
@@ -278,7 +284,11 @@ class _Lines:
         """The line after the statement that starts at `start` and holds `last`."""
         indent = self.indent(start)
         decorators = self.rest(start).startswith("@")
-        for number in range(start + 1, len(self.lines)):
+        deeper = " " * (indent + 1)
+        lines = self.lines
+        for number in range(start + 1, len(lines)):
+            if lines[number].startswith(deeper):
+                continue  # indented deeper (or blank): inside the statement
             if not self.is_code(number) or self.indent(number) > indent:
                 continue
             stripped = self.rest(number)
@@ -322,8 +332,11 @@ class _Lines:
         if number in self._headers:
             return self._headers[number]
         candidate = number - 1
+        as_deep = " " * indent
         while candidate >= 0:
-            if self.is_code(candidate) and self.indent(candidate) < indent:
+            if self.lines[candidate].startswith(as_deep):
+                pass  # indented as deep as the statement (or blank): not its header
+            elif self.is_code(candidate) and self.indent(candidate) < indent:
                 # The clause itself, not the `if` or `try` it continues: `else:` after
                 # `if TYPE_CHECKING:` does not hold typing imports.
                 header = self.statement_start(candidate, clauses=False)
