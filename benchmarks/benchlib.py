@@ -232,6 +232,8 @@ class Refactorkit:
                 head = quiet_run([*git, "rev-parse", "--short", "HEAD"]).strip()
                 dirty = quiet_run([*git, "status", "--porcelain"]).strip()
                 text += f" (checkout {repo} at {head}{', uncommitted changes' if dirty else ''})"
+        if os.environ.get("REFACTORKIT_SOURCE"):  # set by run.sh for the install it made
+            text += f" (installed from {os.environ['REFACTORKIT_SOURCE']})"
         mode = "--no-cache" if self.no_cache else "rm -rf PATH/.refactorkit (no --no-cache yet)"
         text += f"; cold runs use {mode}"
         if self.extra:

@@ -60,7 +60,7 @@ from benchlib import (
 )
 
 PEERS = {"grimp": "3.20", "import-linter": "2.17", "tach": "0.35.3", "pydeps": "3.0.9"}
-DEFAULT_REFACTORKIT = "/tmp/venv/bin/refactorkit"
+DEFAULT_REFACTORKIT = shutil.which("refactorkit")  # run.sh passes a fresh install
 
 
 @dataclass(frozen=True)
@@ -538,7 +538,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--work", type=Path, help="cache of downloads and venv (default: temp)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per tool (default 5)")
-    parser.add_argument("--refactorkit", default=DEFAULT_REFACTORKIT, help="console script")
+    parser.add_argument(
+        "--refactorkit",
+        default=DEFAULT_REFACTORKIT,
+        required=DEFAULT_REFACTORKIT is None,
+        help="console script (default: the one on PATH)",
+    )
     parser.add_argument(
         "--refactorkit-arg",
         action="append",

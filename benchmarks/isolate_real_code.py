@@ -18,10 +18,11 @@ With `--all`, a second run splits every module the stage proposes at its default
 thresholds, and checks the same. With `--run-tests`, wagtail's own test suite also runs in
 both copies (needs `freezegun`, `factory_boy`, `tblib`); the same tests must run and fail.
 
-Usage (the defaults are the unpacked sdists the figures in docs/isolate.md come from):
+Usage (`--django` and `--wagtail` are unpacked sdists, downloaded there when missing; by
+default under the temporary folder):
 
-    python benchmarks/isolate_real_code.py --python /tmp/bench-venv/bin/python --all \\
-        [--django /tmp/dj/django-5.2.8] [--wagtail /tmp/wt/wagtail-8.0.1] [--count 5]
+    python benchmarks/isolate_real_code.py --python VENV/bin/python --all \\
+        [--django DIR] [--wagtail DIR] [--count 5]
 
 `--python` must have Django (and, for wagtail, wagtail's dependencies, jinja2 included:
 wagtail's test settings configure a Jinja2 backend) installed; the copies under test come
@@ -106,8 +107,9 @@ class Report:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--django", type=Path, default=Path("/tmp/dj/django-5.2.8"))
-    parser.add_argument("--wagtail", type=Path, default=Path("/tmp/wt/wagtail-8.0.1"))
+    downloads = Path(tempfile.gettempdir()) / "refactorkit-isolate-bench"
+    parser.add_argument("--django", type=Path, default=downloads / "django-5.2.8")
+    parser.add_argument("--wagtail", type=Path, default=downloads / "wagtail-8.0.1")
     parser.add_argument("--python", default=sys.executable, help="interpreter for the checks")
     parser.add_argument("--count", type=int, default=5, help="0: all, at default thresholds")
     parser.add_argument("--only", choices=["django", "wagtail"], default=None)
@@ -285,6 +287,7 @@ import importlib, json, sys, warnings
 warnings.simplefilter("ignore")
 spec = json.loads(sys.argv[1])
 import os
+import tempfile
 import django
 from django.conf import settings
 if spec["settings"]:
@@ -295,7 +298,7 @@ else:
         DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
         SECRET_KEY="benchmark", USE_TZ=True, ROOT_URLCONF=None, SITE_ID=1,
         STATIC_URL="/static/", MEDIA_URL="/media/",
-        STATIC_ROOT="/tmp/static", MEDIA_ROOT="/tmp/media",
+        STATIC_ROOT=tempfile.mkdtemp(), MEDIA_ROOT=tempfile.mkdtemp(),
         WAGTAIL_SITE_NAME="benchmark", WAGTAILADMIN_BASE_URL="http://localhost",
         TEMPLATES=[{"BACKEND": "django.template.backends.django.DjangoTemplates",
                     "APP_DIRS": True, "OPTIONS": {}}],

@@ -1,7 +1,7 @@
 """Time refactorkit's move-code stage on Django's source tree, and check the result.
 
     python benchmarks/move_code_django.py                   # downloads the django 5.2.8 sdist
-    python benchmarks/move_code_django.py --source /tmp/dj/django-5.2.8
+    python benchmarks/move_code_django.py --source DIR      # an unpacked django 5.2.8 sdist
 
 Two runs, each on a fresh copy of the tree (the `django` package and its test suite,
 about 2,800 Python files): one move of a function imported by ~35 modules, and a plan of 50

@@ -2,7 +2,7 @@
 that their own test runner still runs and passes the same tests.
 
     python benchmarks/move_tests_real_code.py                       # django-filter, model-utils
-    python benchmarks/move_tests_real_code.py --spec django-filter==26.2 --work /tmp/mtb
+    python benchmarks/move_tests_real_code.py --spec django-filter==26.2 --work WORK
 
 For each SPEC: the sdist (its tests ship with it) is downloaded into WORK (kept as a cache),
 unpacked, and its test requirements installed into a separate venv in WORK. Then:
@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -414,7 +415,8 @@ def report(all_figures: list[Figures]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--work", type=Path, default=Path("/tmp/refactorkit-move-tests-bench"))
+    default_work = Path(tempfile.gettempdir()) / "refactorkit-move-tests-bench"
+    parser.add_argument("--work", type=Path, default=default_work)
     parser.add_argument("--spec", action="append", help="NAME==VERSION (repeatable)")
     args = parser.parse_args()
     work: Path = args.work.resolve()

@@ -5,7 +5,8 @@
 #
 # WORK_DIR keeps the downloaded sdists, the peers' venv and the generated monoliths between
 # runs (default: a new temporary folder). Environment:
-#   REFACTORKIT   console script to time (default /tmp/venv/bin/refactorkit)
+#   REFACTORKIT   console script to time (default: this checkout, installed as a user
+#                 would install it, not editable, into WORK_DIR/refactorkit-venv)
 #   PYTHON        Python running the scripts and the peers' venv (default python3)
 #   RUNS          timed runs per tool on real code (default 5)
 #   SCALING_RUNS  timed runs per size of synthetic monolith (default 3)
@@ -14,8 +15,19 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 work="${1:-$(mktemp -d -t refactorkit-bench-XXXXXX)}"
 python="${PYTHON:-python3}"
-refactorkit="${REFACTORKIT:-/tmp/venv/bin/refactorkit}"
 mkdir -p "$work"
+refactorkit="${REFACTORKIT:-}"
+if [ -z "$refactorkit" ]; then
+    # Installed afresh each run: the timed code is this checkout's, and an editable install
+    # would add its import hook to every start.
+    rm -rf "$work/refactorkit-venv"
+    "$python" -m venv "$work/refactorkit-venv"
+    "$work/refactorkit-venv/bin/pip" install -q "$here/.."
+    refactorkit="$work/refactorkit-venv/bin/refactorkit"
+    head="$(git -C "$here/.." rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    dirty="$(git -C "$here/.." status --porcelain 2>/dev/null | head -1)"
+    export REFACTORKIT_SOURCE="the checkout at commit $head${dirty:+, with uncommitted changes}"
+fi
 "$python" "$here/compare_peers.py" --work "$work" --runs "${RUNS:-5}" --refactorkit "$refactorkit"
 "$python" "$here/scaling.py" --work "$work" --runs "${SCALING_RUNS:-3}" --refactorkit "$refactorkit"
 echo "work directory: $work" >&2

@@ -39,7 +39,7 @@ from benchlib import (
 )
 from generate_monolith import generate
 
-DEFAULT_REFACTORKIT = "/tmp/venv/bin/refactorkit"
+DEFAULT_REFACTORKIT = shutil.which("refactorkit")  # run.sh passes a fresh install
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--work", type=Path, help="where the trees are generated (default: temp)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs per size (default 3)")
-    parser.add_argument("--refactorkit", default=DEFAULT_REFACTORKIT, help="console script")
+    parser.add_argument(
+        "--refactorkit",
+        default=DEFAULT_REFACTORKIT,
+        required=DEFAULT_REFACTORKIT is None,
+        help="console script (default: the one on PATH)",
+    )
     parser.add_argument(
         "--refactorkit-arg",
         action="append",
