@@ -224,7 +224,8 @@ class Refactorkit:
         python = self.exe.parent / "python"
         if python.exists():
             code = "import platform as p, refactorkit as r; print(p.python_version(), r.__file__)"
-            version, where = quiet_run([str(python), "-c", code]).split(maxsplit=1)
+            # -I: the checkout in the current folder must not shadow the installed package
+            version, where = quiet_run([str(python), "-I", "-c", code]).split(maxsplit=1)
             text += f", Python {version}"
             repo = Path(where.strip()).parent.parent
             if (repo / ".git").exists():

@@ -116,6 +116,7 @@ def test_profile_quiet_and_jobs(tree, tmp_path):
         "find files",
         "stat files",
         "read + parse, grimp",
+        "during it: imports",
         "check skeletons",
         "graph",
         "metrics",

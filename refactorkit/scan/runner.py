@@ -32,6 +32,7 @@ from refactorkit.timing import Timings
 
 _PYTHON = f"{sys.version_info.major}.{sys.version_info.minor}"
 BATCH = 24  # files per pool task: large enough that pickling is cheap per file
+SCAN_PHASE = "read + parse, grimp"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +92,10 @@ def scan_project(
     entries: dict[str, Entry] = {}
     with timings.phase("stat files"):
         to_read, for_grimp = _unchanged(project.files, cache, entries)
-    with timings.phase("read + parse, grimp"):
-        reads, scan = _read_all(to_read, for_grimp, project, config, cache, jobs, progress, idle)
+    with timings.phase(SCAN_PHASE):
+        reads, scan = _read_all(
+            to_read, for_grimp, project, config, cache, jobs, progress, timings, idle
+        )
     unreadable: list[Diagnostic] = []
     to_grimp: list[_Pending] = []
     parsed: list[tuple[_Pending, Parsed | ParseFailure]] = []
@@ -175,6 +178,7 @@ def _read_all(
     cache: FactsCache | None,
     jobs: int,
     progress: Progress,
+    timings: Timings,
     idle: Callable[[], None] | None,
 ) -> tuple[list[_Read], GrimpScan]:
     """Read (and parse where needed) `files`, while grimp reads the imports of `for_grimp`;
@@ -185,7 +189,8 @@ def _read_all(
         if jobs <= 1 or len(files) < 2 * BATCH:
             early = background.submit(_grimp_scan, for_grimp, project)
             if idle is not None:
-                idle()
+                with timings.alongside_phase(SCAN_PHASE, "imports"):
+                    idle()
             with gc_paused():
                 for file in files:
                     reads.append(_read_file(file, cache, config))
@@ -202,7 +207,8 @@ def _read_all(
                 batches = [pool.submit(_read_batch, batch) for batch in _batches(files)]
                 early = background.submit(_grimp_scan, for_grimp, project)
                 if idle is not None:
-                    idle()
+                    with timings.alongside_phase(SCAN_PHASE, "imports (main process)"):
+                        idle()
                 for batch in batches:
                     reads.extend(batch.result())
                     progress.advance(len(batch.result()))
