@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# All benchmarks of docs/benchmarks.md, in one go.
+# All benchmarks of docs/benchmarks.md, in one go (the cross-check with hyperfine and GNU
+# time only where hyperfine is installed: Debian's package `hyperfine`).
 #
 #   benchmarks/run.sh [WORK_DIR]
 #
@@ -29,5 +30,10 @@ if [ -z "$refactorkit" ]; then
     export REFACTORKIT_SOURCE="the checkout at commit $head${dirty:+, with uncommitted changes}"
 fi
 "$python" "$here/compare_peers.py" --work "$work" --runs "${RUNS:-5}" --refactorkit "$refactorkit"
+if command -v hyperfine >/dev/null; then
+    "$here/crosscheck.sh" "$work" "$refactorkit" "${RUNS:-5}"
+else
+    echo "hyperfine not found: the cross-check with plain tools is skipped" >&2
+fi
 "$python" "$here/scaling.py" --work "$work" --runs "${SCALING_RUNS:-3}" --refactorkit "$refactorkit"
 echo "work directory: $work" >&2
