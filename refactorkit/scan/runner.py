@@ -220,8 +220,8 @@ def _grimp_result(
     early: Future[GrimpScan], files: list[SourceFile], reads: list[_Read], project: Project
 ) -> GrimpScan:
     """grimp's reading of every file in a package. It started before any file was read, so
-    it may have met a file that turned out unreadable (not UTF-8, gone, a folder): then it
-    runs again on the files that were read."""
+    it may have met a file that turned out unreadable (not UTF-8 and no encoding declared,
+    or gone since its stat): then it runs again on the files that were read."""
     try:
         return early.result()
     except (OSError, UnicodeError):
@@ -272,12 +272,13 @@ def _read_file(file: SourceFile, cache: FactsCache | None, config: Config) -> _R
         note = Diagnostic(file.relpath, 0, _too_large(source, config))
         return _Read(replace(seen, notes=(note,)))
     # Where a Django word is, from the bytes: the parse need not search the text again. Line
-    # numbers count `\n` only, so a file with `\r` line ends has its text searched instead.
+    # numbers count `\n` bytes only, so a file with `\r` line ends, or in an encoding other
+    # than UTF-8, has its decoded text searched instead.
     words = django_word_lines(source.data)
     in_package = _grimp_reads(file, seen)
     if in_package and not needs_ast(source.data, is_settings=is_settings, word_lines=words):
         return _Read(seen)
-    hot = None if b"\r" in source.data else words
+    hot = words if source.utf8 and b"\r" not in source.data else None
     return _Read(seen, parse_file(_job(file, seen, source, hot)))
 
 

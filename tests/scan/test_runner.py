@@ -241,3 +241,23 @@ def test_a_file_with_a_byte_order_mark_is_read_through_its_skeleton():
     refs = {(r.line, r.kind.value, r.target) for r in result.facts.references}
     assert refs == {(1, "import", "os"), (2, "model-ref", "shop.Order"), (4, "lazy", "json")}
     assert result.facts.references[0].text == "import os"  # evidence without the mark
+
+
+def test_the_pool_and_an_early_grimp_agree_with_one_process_on_unreadable_files(tree):
+    # Enough files for the pool; grimp starts before any file is read, meets the file that is
+    # not UTF-8, and has to run again on the files that were read.
+    files: dict[str, str | bytes] = {
+        f"shop/m{i}.py": f"import shop.m{i + 1}\nx = models.ForeignKey('shop.A')\n"
+        for i in range(60)
+    }
+    files["shop/__init__.py"] = ""
+    files["shop/latin.py"] = b'import shop.m1\nx = "\xe9t\xe9"\n'
+    files["shop/nul.py"] = b"import os\x00\n"
+    root = tree(files)
+    serial = scan_project(discover(root, Config()), Config(), jobs=1)
+    parallel = scan_project(discover(root, Config()), Config(), jobs=2)
+    assert parallel.files == serial.files
+    assert parallel.diagnostics == serial.diagnostics
+    assert reasons(parallel)["shop/latin.py"].startswith("skipped: the file is not valid UTF-8")
+    assert reasons(parallel)["shop/nul.py"].startswith("skipped: the file contains NUL bytes")
+    assert imports_of(parallel, "shop.m3") == {(1, "import", "shop.m4"), (2, "model-ref", "shop.A")}
