@@ -110,6 +110,10 @@ def find_apps(files: Iterable[FileFacts], group_depth: int | None) -> AppRegistr
             found.apps.setdefault(package, _unit(package, UnitKind.APP))
         elif package not in modules:
             name = _external_package(package)
+            if name in modules or name in packages:
+                # A config class of the project that names no app of its own: it inherits
+                # `name` from a library's config (`class MyConfig(ConstanceConfig)`).
+                continue
             externals.setdefault(name, _unit(name, UnitKind.EXTERNAL))
     apps = found.apps or _guessed_apps(modules, packages)
     for label in DJANGO_CONTRIB_APPS:
@@ -141,8 +145,18 @@ def _from_app_configs(files: list[FileFacts], packages: set[str]) -> _Declared:
     found = _Declared()
     # The package's own apps.py comes first: it gives the default label; others add aliases.
     for facts in sorted(files, key=lambda f: (not f.module.endswith(".apps"), f.module)):
+        in_apps_module = facts.module.endswith(".apps")
+        parent = facts.module.rpartition(".")[0]
         for config in facts.app_configs:
-            package = config.name or facts.module.rpartition(".")[0]
+            # Without `name`, a config names its package only from that package's `apps`
+            # module; elsewhere it is a base class or a stub (Django's `AppConfigStub`).
+            package = config.name or (parent if in_apps_module else None)
+            if package is None:
+                continue
+            if package not in packages and parent.endswith(f".{package}"):
+                # Named from another source root (Django's test apps: `apps.query_app`
+                # in `tests/apps/query_app/apps.py`, with `tests/` on the path at run time).
+                package = parent
             found.config_classes[f"{facts.module}.{config.class_name}"] = package
             if package in packages:
                 label = config.label or package.rsplit(".", 1)[-1]

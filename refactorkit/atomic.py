@@ -14,7 +14,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     the umask) rather than mkstemp's private 0600.
     """
     mode = _mode_for(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _about(path, exc) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -22,9 +25,16 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         Path(tmp).chmod(mode)
         Path(tmp).replace(path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _about(path, exc) from exc
         raise
+
+
+def _about(path: Path, exc: OSError) -> OSError:
+    """The same error, naming the file the user asked for rather than our temporary one."""
+    return OSError(exc.errno, exc.strerror or str(exc), str(path))
 
 
 def _mode_for(path: Path) -> int:

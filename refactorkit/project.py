@@ -6,7 +6,7 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from refactorkit.config import Config
@@ -54,6 +54,9 @@ class SourceFile:
     relpath: str
     is_package: bool
     package_root: str | None  # top-level package holding it; None for a top-level module
+    # Another file claims the same module name (`pkg/utils/__init__.py` and `pkg/utils.py`):
+    # Python imports this one, a scanner given only the name may read the other.
+    shadowed_twin: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +164,7 @@ class _Walker:
         self.files: list[SourceFile] = []
         self.packages: list[TopPackage] = []
         self.diagnostics: list[Diagnostic] = []
-        self._seen: set[str] = set()
+        self._seen: dict[str, int] = {}  # module -> its index in `files`
 
     def rel(self, path: str) -> str:
         if path.startswith(self.prefix):
@@ -176,7 +179,7 @@ class _Walker:
         return any(fnmatch.fnmatch(c, pat) for c in candidates for pat in self.exclude)
 
     def walk_root(self, root: Path, only: str | None) -> None:
-        for entry in _entries(str(root)):
+        for entry in self._entries(str(root)):
             if only is not None and entry.name != only:
                 continue
             if entry.is_dir(follow_symlinks=False):
@@ -184,6 +187,8 @@ class _Walker:
                     continue
                 if self._walk_package(entry.path, entry.name, entry.name):
                     self.packages.append(TopPackage(entry.name, Path(entry.path)))
+            elif self._linked_folder(entry):
+                continue
             elif _is_module_file(entry.name) and not self.excluded(entry.path, is_dir=False):
                 self._add(entry.path, entry.name[:-3], is_package=False, package_root=None)
 
@@ -201,10 +206,12 @@ class _Walker:
         """Add the modules under `directory`; return whether it held any."""
         # A folder without __init__.py is still importable (PEP 420), also inside a package.
         found = False
-        for entry in _entries(directory):
+        for entry in self._entries(directory):
             if entry.is_dir(follow_symlinks=False):
                 if not self._skip_dir(entry):
                     found |= self._walk_package(entry.path, f"{dotted}.{entry.name}", top)
+            elif self._linked_folder(entry):
+                continue
             elif _is_module_file(entry.name):
                 if self.excluded(entry.path, is_dir=False):
                     continue
@@ -224,9 +231,35 @@ class _Walker:
             self.diagnostics.append(
                 Diagnostic(rel, 0, f"skipped: module {module} is already defined by another file.")
             )
+            index = self._seen[module]
+            self.files[index] = replace(self.files[index], shadowed_twin=True)
             return
-        self._seen.add(module)
+        self._seen[module] = len(self.files)
         self.files.append(SourceFile(module, Path(path), rel, is_package, package_root))
+
+    def _entries(self, directory: str) -> list[os.DirEntry[str]]:
+        """The folder's entries by name; none, reported, when it cannot be read."""
+        try:
+            with os.scandir(directory) as found:
+                return sorted(found, key=lambda e: e.name)
+        except OSError as exc:
+            if directory == str(self.project_dir):
+                raise  # the project itself: nothing to analyse
+            reason = f"skipped: the folder cannot be read ({exc.strerror or exc})."
+            self.diagnostics.append(Diagnostic(self.rel(directory), 0, reason))
+            return []
+
+    def _linked_folder(self, entry: os.DirEntry[str]) -> bool:
+        """Whether the entry is a symbolic link to a folder: not followed (the same files
+        under two module names, or a loop), and reported when Python files are behind it."""
+        try:
+            if not (entry.is_symlink() and entry.is_dir()):
+                return False
+        except OSError:  # a loop of links
+            return False
+        if not (_pruned_name(entry.name) or self.excluded(entry.path, is_dir=True)):
+            self._report_unimportable(entry.path, "a symbolic link to a folder is not followed")
+        return True
 
     def _report_unimportable(self, directory: str, why: str) -> None:
         count = sum(1 for _ in _python_files_under(directory))
@@ -234,11 +267,6 @@ class _Walker:
             self.diagnostics.append(
                 Diagnostic(self.rel(directory), 0, f"skipped {count} Python file(s): {why}.")
             )
-
-
-def _entries(directory: str) -> list[os.DirEntry[str]]:
-    with os.scandir(directory) as found:
-        return sorted(found, key=lambda e: e.name)
 
 
 def _pruned_name(name: str) -> bool:

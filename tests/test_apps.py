@@ -131,3 +131,81 @@ def test_other_app_configs_of_a_package_add_label_aliases(tree):
     assert core is not None
     assert core.label == "shopcore"  # the package's own apps.py gives the default label
     assert registry.by_label("legacycore") == core
+
+
+def test_configs_that_subclass_a_project_base_class_are_found_in_apps_modules(tree):
+    # The apps modules name no Django word: they are parsed all the same (django-oscar).
+    root = tree(
+        {
+            "manage.py": "",
+            "proj/__init__.py": "",
+            "proj/settings.py": (
+                'INSTALLED_APPS = ["django.contrib.auth", "shop.apps.ShopConfig", "blog"]\n'
+            ),
+            "core/__init__.py": "",
+            "core/application.py": (
+                "from django.apps import AppConfig\n"
+                "class BaseConfig(AppConfig):\n"
+                '    """Not an app: a base class without a name."""\n'
+            ),
+            "shop/__init__.py": "",
+            "shop/apps.py": (
+                "from core.application import BaseConfig\n"
+                "class ShopConfig(BaseConfig):\n"
+                '    name = "shop"\n'
+            ),
+            "shop/models.py": "",
+            "blog/__init__.py": "",
+            "blog/apps.py": """\
+                from core.application import BaseConfig
+                class BlogConfig(BaseConfig):
+                    name = "blog"
+            """,
+        }
+    )
+    found = units(registry_of(root))
+    assert {("shop", "shop", "app"), ("blog", "blog", "app")} <= found
+    assert ("core", "core", "package") in found  # a nameless base class makes no app
+
+
+def test_a_config_without_a_name_of_its_own_names_no_app_it_does_not_own(tree):
+    root = tree(
+        {
+            "manage.py": "",
+            "proj/__init__.py": "",
+            # The config class in the project inherits its name from a library's config.
+            "proj/settings.py": """\
+                INSTALLED_APPS = ["shop", "shop.apps.CustomAdminConfig", "tools.apps.ToolsConfig"]
+            """,
+            "shop/__init__.py": "",
+            "shop/models.py": "",
+            "shop/apps.py": (
+                "from django.contrib.admin.apps import SimpleAdminConfig\n"
+                "class CustomAdminConfig(SimpleAdminConfig):\n"
+                '    default_site = "shop.sites.Site"\n'
+            ),
+            "shop/migration_state.py": (
+                "from django.apps import AppConfig\n"
+                "class AppConfigStub(AppConfig):\n"
+                "    def __init__(self, label): pass\n"
+            ),
+            # A name written from another source root (`tools/` is on the path at run time).
+            "tests/__init__.py": "",
+            "tests/tools/__init__.py": "",
+            "tests/tools/models.py": "",
+            "tests/tools/apps.py": """\
+                from django.apps import AppConfig
+                class ToolsConfig(AppConfig):
+                    name = "tools"
+            """,
+        }
+    )
+    registry = registry_of(root)
+    names = [u.name for u in registry.units]
+    assert len(names) == len(set(names))  # no unit twice, once as app and once as external
+    found = units(registry)
+    assert ("shop", "shop", "app") in found
+    assert ("tests.tools", "tools", "app") in found
+    assert not any(
+        u.kind is UnitKind.EXTERNAL and u.name.startswith("shop") for u in registry.units
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -182,3 +183,20 @@ def test_analyze_starts_scanning_before_importing_the_graph_and_report_layers():
     found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert found.returncode == 0, found.stderr
     assert found.stdout.strip() == "[]"
+
+
+def test_a_chained_expression_deeper_than_a_thread_stack_does_not_kill_the_run(tmp_path):
+    """grimp's parser recurses once per operand: 50,000 of them overflowed the 2 MiB stack
+    of its threads (a segmentation fault) until refactorkit gave them more."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "expr.py").write_text("x = " + "+".join(["a"] * 50_000) + "\n")
+    env = {k: v for k, v in os.environ.items() if k != "RUST_MIN_STACK"}
+    done = subprocess.run(
+        [sys.executable, "-m", "refactorkit", "analyze", str(tmp_path), "--no-cache", "-q"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 0, (done.returncode, done.stderr[-500:])
+    assert "2 modules" in done.stdout

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from refactorkit.config import Config
@@ -125,4 +127,33 @@ def test_digit_named_migrations_are_modules(tree):
         "shop",
         "shop.migrations",
         "shop.migrations.0001_initial",
+    ]
+
+
+def test_a_folder_that_cannot_be_read_is_reported_and_the_rest_is_found(tree, monkeypatch):
+    # As root every folder is readable: the refusal is simulated where the walk lists one.
+    root = tree({"shop/__init__.py": "", "shop/ok.py": "", "shop/locked/m.py": ""})
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    project = discover(root, Config())
+    assert modules(project) == ["shop", "shop.ok"]
+    assert [(d.file, d.reason) for d in project.diagnostics] == [
+        ("shop/locked", "skipped: the folder cannot be read (Permission denied).")
+    ]
+
+
+def test_a_linked_folder_is_not_followed_and_is_reported(tree):
+    root = tree({"proj/__init__.py": "", "real/__init__.py": "", "real/mod.py": "X = 1\n"})
+    (root / "proj" / "linked").symlink_to(root / "real")
+    (root / "proj" / "loop").symlink_to(root / "proj" / "loop")  # dangling loop: ignored
+    project = discover(root, Config())
+    assert modules(project) == ["proj", "real", "real.mod"]
+    assert [(d.file, d.reason) for d in project.diagnostics] == [
+        ("proj/linked", "skipped 2 Python file(s): a symbolic link to a folder is not followed.")
     ]

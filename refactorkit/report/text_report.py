@@ -35,7 +35,7 @@ def _summary(a: Analysis) -> str:
             f"{s.lines:,} lines",
             f"  {s.cross_unit_edges} cross-app edges carrying {s.cross_unit_dependencies} "
             f"dependencies ({s.dependencies} in all)",
-            f"  {s.cycle_groups} cycle group(s), largest {s.largest_cycle_group} apps; "
+            f"  {s.cycle_groups} cycle group(s), largest {s.largest_cycle_group} apps/packages; "
             f"{s.mutual_pairs} mutual pair(s); largest module cycle {s.largest_module_cycle}",
             f"  propagation cost {s.propagation_cost:.1%} "
             "(share of modules the average module reaches)",
@@ -61,9 +61,13 @@ def _units(a: Analysis) -> str:
 def _cycles(a: Analysis) -> str:
     if not a.cycles:
         return "Cycle groups: none"
-    lines = ["Cycle groups (apps that depend on each other in a loop)"]
+    lines = ["Cycle groups (apps and package groups that depend on each other in a loop)"]
+    kinds = {u.name: u.kind for u in a.units}
     for i, group in enumerate(a.cycles, 1):
-        lines.append(f"  #{i}: {len(group.units)} apps: {', '.join(group.units)}")
+        apps = sum(1 for name in group.units if kinds.get(name) is UnitKind.APP)
+        others = len(group.units) - apps
+        counted = f"{apps} apps" + (f", {others} package groups" if others else "")
+        lines.append(f"  #{i}: {counted}: {', '.join(group.units)}")
         lines.append("     one cycle through it:")
         lines.extend(f"       {_evidence(d)}" for d in group.chain)
         cuts = ", ".join(f"{c.source} -> {c.target} ({c.weight})" for c in group.cuts[:MAX_CUTS])

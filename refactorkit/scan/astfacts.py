@@ -266,9 +266,13 @@ class _Visitor:
     def _class(self, node: ast.ClassDef, kind: RefKind) -> None:
         if any(self._is_app_config_base(base) for base in node.bases):
             values = _class_str_attrs(node)
-            self.app_configs.append(
-                AppConfigFact(node.name, values.get("name"), values.get("label"), node.lineno)
-            )
+            # A config without `name` of its own inherits one, unless it subclasses Django's
+            # AppConfig itself: which app a subclass of another config is for is not
+            # written here (`class MyAdminConfig(SimpleAdminConfig)` is django.contrib.admin).
+            if "name" in values or any(last_name(b) == "AppConfig" for b in node.bases):
+                self.app_configs.append(
+                    AppConfigFact(node.name, values.get("name"), values.get("label"), node.lineno)
+                )
         self._expressions(*node.decorator_list, *node.bases, *node.keywords)
         self._statements(node.body, kind)
 

@@ -25,7 +25,7 @@ from refactorkit.atomic import write_atomic
 from refactorkit.diagnostics import Diagnostic
 from refactorkit.scan.facts import AppConfigFact, FileFacts, Reference, RefKind, SettingsFact
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: `apps` modules always parsed; twins; configs without a name
 RACY_SECONDS = 2
 CACHE_DIR = Path(".refactorkit") / "cache"
 

@@ -7,10 +7,17 @@ scanner directly with them. That use of grimp is confined to this module.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
+
+# grimp's parser recurses once per operand of a chained expression: a generated line of
+# 50,000 `a+a+...` overflows the 2 MiB stack of a Rust thread, which kills the process. Rust
+# reads this variable when it starts a thread (grimp starts its threads on the first scan);
+# 256 MiB is address space, not memory, and covers a 6 MB file of such a line.
+os.environ.setdefault("RUST_MIN_STACK", str(256 * 1024 * 1024))
 
 import grimp  # noqa: F401  (importing grimp configures its scanner's file system)
 from grimp.application.ports.modulefinder import FoundPackage, ModuleFile

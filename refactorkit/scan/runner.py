@@ -25,7 +25,7 @@ from refactorkit.project import Project, SourceFile
 from refactorkit.scan.astfacts import django_word_lines, is_settings_module, needs_ast
 from refactorkit.scan.cache import Entry, FactsCache, digest_of
 from refactorkit.scan.facts import FileFacts
-from refactorkit.scan.imports import GrimpScan, scan_with_grimp
+from refactorkit.scan.imports import MAX_EVIDENCE_CHARS, GrimpScan, scan_with_grimp
 from refactorkit.scan.parse import Parsed, ParseFailure, ParseJob, parse_file
 from refactorkit.scan.source import SourceText, Unreadable, read_source
 from refactorkit.timing import Timings
@@ -141,7 +141,7 @@ def _unchanged(
 ) -> tuple[list[SourceFile], list[SourceFile]]:
     """The files to read: those whose stat the cache does not know, and of those, the ones
     grimp may read before they are (regular files in packages that this user may read: grimp
-    panics on a folder). Takes the others' entries into `entries`."""
+    panics on a folder; not a shadowed twin). Takes the others' entries into `entries`."""
     to_read: list[SourceFile] = []
     for_grimp: list[SourceFile] = []
     for file in files:
@@ -163,6 +163,7 @@ def _unchanged(
         to_read.append(file)
         if (
             file.package_root is not None
+            and not file.shadowed_twin
             and S_ISREG(stat.st_mode)
             and os.access(file.path, os.R_OK)
         ):
@@ -276,7 +277,10 @@ def _read_file(file: SourceFile, cache: FactsCache | None, config: Config) -> _R
     # than UTF-8, has its decoded text searched instead.
     words = django_word_lines(source.data)
     in_package = _grimp_reads(file, seen)
-    if in_package and not needs_ast(source.data, is_settings=is_settings, word_lines=words):
+    # An `apps` module is always parsed: its config may subclass a base class of the project
+    # (`class ShopConfig(BaseConfig)`) and name no Django word.
+    always = is_settings or file.module.endswith(".apps")
+    if in_package and not needs_ast(source.data, is_settings=always, word_lines=words):
         return _Read(seen)
     hot = words if source.utf8 and b"\r" not in source.data else None
     return _Read(seen, parse_file(_job(file, seen, source, hot)))
@@ -309,7 +313,9 @@ def _batches(files: list[SourceFile]) -> Iterator[list[SourceFile]]:
 
 
 def _grimp_reads(file: SourceFile, seen: _Seen) -> bool:
-    return file.package_root is not None and seen.utf8
+    """Whether grimp reads the file's imports (grimp finds a file by its module name, so it
+    would read the wrong one of twins)."""
+    return file.package_root is not None and seen.utf8 and not file.shadowed_twin
 
 
 def _job(
@@ -373,16 +379,24 @@ def _entry(
 
 
 def _newer_syntax(pending: _Pending, failure: ParseFailure) -> Diagnostic:
+    # Newer syntax, mostly; or what this Python's parser has limits for (nesting, length).
     return Diagnostic(
         pending.file.relpath,
         failure.line,
-        f"Python {_PYTHON} cannot parse this file (newer syntax?): its imports were read, "
-        "but their context and its Django facts were not.",
+        f"Python {_PYTHON} cannot parse this file ({_clipped(failure.message)}; newer "
+        "syntax?): its imports were read, but their context and its Django facts were not.",
     )
 
 
 def _syntax_diagnostic(relpath: str, line: int, text: str) -> Diagnostic:
-    return Diagnostic(relpath, line, f"skipped: syntax error ({text.strip() or 'invalid syntax'}).")
+    what = _clipped(text) or "invalid syntax"
+    return Diagnostic(relpath, line, f"skipped: syntax error ({what}).")
+
+
+def _clipped(text: str) -> str:
+    """One line of a parser's message: a generated file's line can be megabytes long."""
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_EVIDENCE_CHARS else text[: MAX_EVIDENCE_CHARS - 3] + "..."
 
 
 def _too_large(source: SourceText, config: Config) -> str:

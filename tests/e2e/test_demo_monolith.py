@@ -191,7 +191,7 @@ def test_cli_text_and_json_on_the_demo(tmp_path):
     text = runner.invoke(cli, ["analyze", str(DEMO), "--no-cache"])
     assert text.exit_code == 0
     assert "7 apps, 4 other package groups, 110 modules" in text.output
-    assert "2 cycle group(s), largest 3 apps; 3 mutual pair(s)" in text.output
+    assert "2 cycle group(s), largest 3 apps/packages; 3 mutual pair(s)" in text.output
     out = tmp_path / "analysis.json"
     args = ["analyze", str(DEMO), "--no-cache", "--format", "json", "-o", str(out)]
     result = runner.invoke(cli, args)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import dataclasses
 import sys
 
+import pytest
+
 from refactorkit.config import Config
 from refactorkit.project import discover
+from refactorkit.scan import source as source_module
 from refactorkit.scan import statements
 from refactorkit.scan.runner import scan_project
 
@@ -88,7 +91,10 @@ def test_syntax_newer_than_this_python_is_read_by_grimp_and_reported(tree):
     if sys.version_info >= (3, 14):  # this Python parses it itself
         assert "shop/new.py" not in reasons(result)
     else:
-        assert "cannot parse this file (newer syntax?)" in reasons(result)["shop/new.py"]
+        reason = reasons(result)["shop/new.py"]
+        assert reason.startswith(f"Python {sys.version_info.major}.{sys.version_info.minor} ")
+        assert "cannot parse this file (" in reason
+        assert "; newer syntax?): its imports were read" in reason
 
 
 def test_newer_syntax_in_statements_without_facts_does_not_matter(tree):
@@ -261,3 +267,61 @@ def test_the_pool_and_an_early_grimp_agree_with_one_process_on_unreadable_files(
     assert reasons(parallel)["shop/latin.py"].startswith("skipped: the file is not valid UTF-8")
     assert reasons(parallel)["shop/nul.py"].startswith("skipped: the file contains NUL bytes")
     assert imports_of(parallel, "shop.m3") == {(1, "import", "shop.m4"), (2, "model-ref", "shop.A")}
+
+
+def test_a_package_and_a_module_file_of_the_same_name_read_as_python_imports_them(tree):
+    # Python imports the package `shop/utils/`; `shop/utils.py` is reported and ignored, and
+    # grimp (which finds a file by its module name) must not read it in the package's place.
+    root = tree(
+        {
+            "shop/__init__.py": "",
+            "shop/utils/__init__.py": "from .internal import X\n",
+            "shop/utils/internal.py": "X = 1\n",
+            "shop/utils.py": "import other.b\n",
+            "other/__init__.py": "",
+            "other/b.py": "",
+        }
+    )
+    result = scan(root)
+    assert imports_of(result, "shop.utils") == {(1, "import", "shop.utils.internal.X")}
+    assert reasons(result)["shop/utils.py"] == (
+        "skipped: module shop.utils is already defined by another file."
+    )
+
+
+@pytest.mark.parametrize(
+    ("cookie", "why"),
+    [
+        ("foobar", "unknown encoding: foobar"),
+        ("rot13", "'rot13' is not a text encoding"),
+        ("utf-16", "utf-16 does not read ASCII as ASCII"),
+    ],
+)
+def test_an_encoding_python_refuses_is_reported_and_the_rest_is_analysed(tree, cookie, why):
+    root = tree(
+        {
+            "shop/__init__.py": "",
+            "shop/odd.py": f"# coding: {cookie}\nimport os\n",
+            "shop/ok.py": "import shop.odd\n",
+        }
+    )
+    result = scan(root)
+    assert reasons(result)["shop/odd.py"].startswith(
+        f"skipped: Python cannot read the file in the encoding it declares ({why}"
+    )
+    assert imports_of(result, "shop.ok") == {(1, "import", "shop.odd")}
+
+
+def test_a_declared_encoding_python_accepts_is_read():
+    for cookie in ("latin-1", "utf-8", "ascii", "cp1252"):
+        assert source_module._refused_cookie(f"# coding: {cookie}\nimport os\n".encode()) is None
+    assert source_module._refused_cookie(b"import os\n# coding: foobar\n# third line\n") is None
+
+
+def test_a_syntax_error_on_a_huge_generated_line_is_reported_in_one_short_line(tree):
+    source = "x = [" + ", ".join(["1"] * 5000) + ",,]\n"
+    root = tree({"shop/__init__.py": "", "shop/gen.py": source})
+    reason = reasons(scan(root))["shop/gen.py"]
+    assert reason.startswith("skipped: syntax error (x = [1, 1, 1")
+    assert reason.endswith("...).")
+    assert len(reason) < 250
