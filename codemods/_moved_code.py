@@ -71,6 +71,7 @@ class MovedCode:
     used_by_rest: tuple[str, ...]  # moved names the code staying behind still uses
     problems: tuple[str, ...]  # why the move cannot be done
     notes: tuple[tuple[int, str], ...]  # (line, what a reviewer should know)
+    is_package: bool = False  # `module` is a package's `__init__` (relative imports start there)
 
     @property
     def moving(self) -> tuple[str, ...]:
@@ -147,6 +148,7 @@ class _Analysis:
             ),
             problems=tuple(dict.fromkeys(self.state.problems)),
             notes=tuple(dict.fromkeys(self.state.notes)),
+            is_package=self.is_package,
         )
 
     def _definition(self, name: str) -> Definition | None:

@@ -40,7 +40,11 @@ from codemods._bindings import (
 )
 from codemods._dotted import (
     SOURCE_ROOT_HELP,
+    dotted_of,
+    express_from,
     future_names,
+    import_from_base,
+    import_from_parts,
     module_for_file,
 )
 from codemods._moved_code import (
@@ -130,7 +134,10 @@ class InsertDefinitionsCommand(VisitorBasedCodemodCommand):
         assert isinstance(scope, GlobalScope)
         existing = named_statements(tree)
         for code in moved:
-            prepared = [self._lazy_imports(d, code) for d in code.definitions]
+            prepared = [
+                self._reanchored(self._lazy_imports(d, code), code, module)
+                for d in code.definitions
+            ]
             self._check(code, prepared, tree, scope, module)
             for definition in prepared:
                 already = existing.get(definition_name(definition))
@@ -138,6 +145,7 @@ class InsertDefinitionsCommand(VisitorBasedCodemodCommand):
                     continue  # inserted by an earlier run
                 self._definitions.append(definition)
             self._exports.extend(n for n in code.names if not n.startswith("_"))
+        self.problems.extend(_conflicting_requirements(moved, module))
         if self.problems:
             for problem in self.problems:
                 self.warn(problem)
@@ -269,6 +277,15 @@ class InsertDefinitionsCommand(VisitorBasedCodemodCommand):
             body=definition.body.with_changes(body=[*body[:at], *lines, *body[at:]])
         )
 
+    def _reanchored(self, definition: Definition, code: MovedCode, module: str) -> Definition:
+        """The definition with the relative imports in its body (`from ..models import X`
+        inside a test) spelled from its new module: the same dots would name another module
+        there, or one that does not exist."""
+        anchor = _Reanchor(code.module, code.is_package, module, bool(self.is_package))
+        moved = definition.visit(anchor)
+        assert isinstance(moved, type(definition))
+        return moved
+
     # -- where the definitions go ------------------------------------------------------------
 
     def _insertion_point(
@@ -305,3 +322,47 @@ class InsertDefinitionsCommand(VisitorBasedCodemodCommand):
         if self._exports:
             module = module.visit(AppendExports(self._exports))
         return module
+
+
+def _conflicting_requirements(moved: Sequence[MovedCode], module: str) -> list[str]:
+    """Names that code from different modules needs bound to different things: in one
+    module the second import would rebind the first (`TestCase` from unittest and from
+    django.test)."""
+    wanted: dict[str, Requirement] = {}
+    problems: list[str] = []
+    for code in moved:
+        for requirement in code.requirements:
+            if requirement.module == module:
+                continue
+            first = wanted.setdefault(requirement.bound, requirement)
+            if (first.module, first.name) != (requirement.module, requirement.name):
+                problems.append(
+                    f"the code moved into {module} needs the name {requirement.bound} for "
+                    f"`{first.spelled()}` and for `{requirement.spelled()}`"
+                )
+    return list(dict.fromkeys(problems))
+
+
+class _Reanchor(cst.CSTTransformer):
+    """Respell relative `from` imports written in module `source` for module `target`."""
+
+    def __init__(
+        self, source: str, source_is_package: bool, target: str, target_is_package: bool
+    ) -> None:
+        super().__init__()
+        self.source = (source, source_is_package)
+        self.target = (target, target_is_package)
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.ImportFrom:
+        if not updated_node.relative:
+            return updated_node
+        base = import_from_base(updated_node, *self.source)
+        if base is None:
+            return updated_node  # above the top package: broken where it was, left as it is
+        level, part = express_from(base, *self.target, relative=True)
+        written = None if updated_node.module is None else dotted_of(updated_node.module)
+        if (level, part) == (len(updated_node.relative), written):
+            return updated_node
+        return updated_node.with_changes(**import_from_parts(level, part))

@@ -22,7 +22,7 @@ from refactorkit.engine.changes import FileChange, Skipped, StageResult
 from refactorkit.project import PRUNED_DIRS
 from refactorkit.stages.move_code import MoveCodeStage
 from refactorkit.stages.move_tests_data import rewrite_file_paths
-from refactorkit.stages.move_tests_index import ProjectFacts, defined_twice
+from refactorkit.stages.move_tests_index import ProjectFacts, defined_twice, module_hooks
 from refactorkit.stages.move_tests_inventory import Inventory, inventory
 from refactorkit.stages.move_tests_plan import PlannedTestMove, TestsPlan
 
@@ -163,16 +163,50 @@ def _admit(run: _Run, facts: ProjectFacts) -> list[PlannedTestMove]:
     """The moves whose symbol is still where the plan says; the others are done already."""
     pending = []
     for move in run.plan.moves:
-        defined = (
-            {u.name for u in facts.units(move.module)} if move.module in facts.files else set()
-        )
-        if move.name in defined:
-            pending.append(move)
-        else:
+        if move.name in _top_names(facts, move.module):
+            hooks = module_hooks(facts.tree(move.module)) if move.kind == "test" else []
+            shadowed = _shadowed_by(facts, move.to)
+            if hooks:
+                run.skipped[move.symbol] = (
+                    f"{move.module} defines {', '.join(hooks)}, which the test would run "
+                    "without once moved"
+                )
+            elif shadowed is None:
+                pending.append(move)
+            else:
+                run.skipped[move.symbol] = shadowed
+        elif move.name in _top_names(facts, move.to):
             run.done.append(
                 f"{move.symbol} is not in {move.module} (moved already); nothing to do."
             )
+        else:
+            run.skipped[move.symbol] = (
+                f"{move.name} is defined neither in {move.module} nor in {move.to}: "
+                "nothing to move (a mistake in the plan?)"
+            )
     return pending
+
+
+def _top_names(facts: ProjectFacts, module: str) -> set[str]:
+    return {u.name for u in facts.units(module)} if module in facts.files else set()
+
+
+def _shadowed_by(facts: ProjectFacts, to: str) -> str | None:
+    """Why moving into `to` would hide a package of the project, or None: a new folder
+    `tests/<name>/` named like a top-level package, when `tests/` is on sys.path at test
+    time, is imported in place of the project's own `<name>`."""
+    parts = to.split(".")
+    if len(parts) < 3 or parts[1] not in facts.top_level_names:
+        return None
+    if not facts.folder_on_path(parts[0]):
+        return None
+    if any((root / parts[0] / parts[1]).is_dir() for root in facts.project.roots):
+        return None  # the folder is there already: the move adds no new shadow
+    return (
+        f"{to} would create the package {parts[0]}/{parts[1]}/, which hides the project's own "
+        f"{parts[1]} when {parts[0]}/ is on sys.path at test time (a manage.py there, or no "
+        f"__init__.py): name it {parts[0]}.test_{parts[1]}..."
+    )
 
 
 def _flat_modules(run: _Run, facts: ProjectFacts, pending: list[PlannedTestMove]) -> dict[str, str]:

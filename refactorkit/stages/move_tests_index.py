@@ -74,6 +74,24 @@ class ProjectFacts:
         return None
 
     @cached_property
+    def top_level_names(self) -> frozenset[str]:
+        """What `import NAME` finds in the project: its top-level packages and modules."""
+        return frozenset(
+            {p.name for p in self.project.packages}
+            | {f.module for f in self.project.files if "." not in f.module}
+        )
+
+    def folder_on_path(self, name: str) -> bool:
+        """Whether the top-level folder `name` is likely put on `sys.path` when tests run:
+        it holds a `manage.py`, or it is no regular package (pytest then inserts it, or the
+        folder holding it, for the test modules under it)."""
+        for root in self.project.roots:
+            folder = root / name
+            if folder.is_dir():
+                return (folder / "manage.py").is_file() or not (folder / "__init__.py").is_file()
+        return False
+
+    @cached_property
     def test_modules(self) -> tuple[str, ...]:
         return tuple(m for m, f in sorted(self.files.items()) if is_test_file(f))
 
@@ -266,3 +284,42 @@ def is_fixture(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         if dotted is not None and dotted.split(".")[-1] == "fixture":
             return True
     return False
+
+
+# Module-level functions test runners call around the tests of their module.
+_MODULE_HOOKS = frozenset(
+    {
+        "setup_module",
+        "teardown_module",
+        "setUpModule",
+        "tearDownModule",
+        "setup_function",
+        "teardown_function",
+    }
+)
+
+
+def module_hooks(tree: ast.Module | None) -> list[str]:
+    """What a test module does around each of its tests, that a test moved out would lose:
+    setup/teardown hooks, `pytestmark`, autouse fixtures (names in source order)."""
+    found: list[str] = []
+    for node in tree.body if tree is not None else []:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if node.name in _MODULE_HOOKS or any(_autouse(d) for d in node.decorator_list):
+                found.append(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == "pytestmark" for t in targets):
+                found.append("pytestmark")
+    return found
+
+
+def _autouse(decorator: ast.expr) -> bool:
+    """`@pytest.fixture(autouse=True)` (however `fixture` is reached)."""
+    if not isinstance(decorator, ast.Call):
+        return False
+    name = dotted_name(decorator.func) or ""
+    return name.rpartition(".")[2] == "fixture" and any(
+        k.arg == "autouse" and isinstance(k.value, ast.Constant) and k.value.value is True
+        for k in decorator.keywords
+    )

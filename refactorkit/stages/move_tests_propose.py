@@ -11,7 +11,13 @@ from dataclasses import dataclass
 
 from refactorkit.stages.move_tests_clashes import separate_clashes
 from refactorkit.stages.move_tests_evidence import Evidence
-from refactorkit.stages.move_tests_index import ProjectFacts, Unit, base_name, defined_twice
+from refactorkit.stages.move_tests_index import (
+    ProjectFacts,
+    Unit,
+    base_name,
+    defined_twice,
+    module_hooks,
+)
 from refactorkit.stages.move_tests_plan import PlannedTestMove, TestsPlan
 
 EVEN_SHARE = 0.6  # second app's uses / first app's uses from which a test is "integration"
@@ -36,6 +42,13 @@ def propose_moves(facts: ProjectFacts, layout: str) -> tuple[TestsPlan, tuple[st
     notes: list[str] = []
     for module in facts.test_modules:
         tree = facts.tree(module)
+        hooks = module_hooks(tree)
+        if hooks:
+            notes.append(
+                f"{module}'s tests stay: it defines {', '.join(hooks)}, which a test moved "
+                "out of it would run without"
+            )
+            continue
         twice = defined_twice(tree) if tree is not None else set()
         notes.extend(
             f"{module}.{name} stays: {module} defines it more than once (only the last runs)"
@@ -164,7 +177,15 @@ def mirror(facts: ProjectFacts, module: str, layout: str) -> str:
     app = facts.app_of(module) or module.split(".")[0]
     sub = module[len(app) + 1 :].split(".") if module != app else [app.rpartition(".")[2]]
     name = ".".join([*sub[:-1], f"test_{sub[-1]}"])
-    return f"{app}.tests.{name}" if layout == "app" else f"{TOP_TESTS}.{app}.{name}"
+    if layout == "app":
+        return f"{app}.tests.{name}"
+    first, _, rest = app.partition(".")
+    if first in facts.top_level_names and facts.folder_on_path(TOP_TESTS):
+        # With `tests/` on sys.path, a package `tests/<first>/` would be imported in place of
+        # the project's own `<first>` (django-import-export: `tests/import_export/`).
+        first = f"test_{first}"
+    folder = f"{first}.{rest}" if rest else first
+    return f"{TOP_TESTS}.{folder}.{name}"
 
 
 def _follow_bases(

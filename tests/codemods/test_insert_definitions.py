@@ -3,7 +3,17 @@ they use, in the right place, and nothing is inserted twice. Expected outputs by
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper
+
+from codemods._moved_code import MovedCode, analyze_moved_code
+from codemods._relocation import Relocation, SymbolMove
+from codemods.insert_definitions import InsertDefinitionsCommand
+from tests.codemods.conftest import context_for, run_codemod
 
 CODEMOD = "insert_definitions"
 
@@ -199,6 +209,64 @@ def test_lazy_import_goes_inside_the_moved_function(insert):
     )
 
 
+NESTED_TESTS = """\
+from django.test import TestCase
+
+
+class PollTests(TestCase):
+    def test_history(self):
+        from ..models import Poll
+        from .. import models
+        from . import helpers
+        from .helpers import make_poll
+        from shop.models import Order
+        assert models.HistoricalPoll and Poll and helpers and make_poll and Order
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "imports"),
+    [
+        # From `shop.tests.tests.test_models` (two dots: `shop.tests`) to
+        # `shop.tests.test_models` (two dots would be `shop`): spelled again from there.
+        (
+            "shop.tests.test_models",
+            [
+                "from .models import Poll",
+                "from . import models",
+                "from .tests import helpers",
+                "from .tests.helpers import make_poll",
+            ],
+        ),
+        # Into another package: absolute.
+        (
+            "other.tests",
+            [
+                "from shop.tests.models import Poll",
+                "from shop.tests import models",
+                "from shop.tests.tests import helpers",
+                "from shop.tests.tests.helpers import make_poll",
+            ],
+        ),
+    ],
+)
+def test_relative_imports_inside_moved_code_keep_naming_the_same_modules(insert, module, imports):
+    body = "".join(f"        {line}\n" for line in [*imports, "from shop.models import Order"])
+    insert.check_transformed(
+        "",
+        "from django.test import TestCase\n\n\n"
+        "class PollTests(TestCase):\n"
+        "    def test_history(self):\n"
+        + body
+        + "        assert models.HistoricalPoll and Poll and helpers and make_poll and Order\n",
+        source=NESTED_TESTS,
+        names=("PollTests",),
+        source_module="shop.tests.tests.test_models",
+        module=module,
+        first_party=("shop", "other"),
+    )
+
+
 def test_name_clash_in_the_target_is_refused(insert):
     insert.check_refused(
         "def format_price(amount):\n    return str(amount)\n",
@@ -293,3 +361,39 @@ def test_runs_alone_with_libcst_tool(libcst_tool, copy_case):
     expected = Path(__file__).resolve().parent.parent / "fixtures" / "codemods" / CODEMOD
     expected = expected / "class_with_helpers" / "expected" / "catalog" / "money.py"
     assert (root / "catalog" / "money.py").read_text() == expected.read_text()
+
+
+def test_code_from_two_modules_needing_one_name_for_two_things_is_refused():
+    # Two test classes that each import their own `TestCase` cannot share a module: the
+    # second import would make the first class a django.test.TestCase.
+    def moved(module: str, source: str, name: str) -> MovedCode:
+        relocation = Relocation([SymbolMove(module, name, "tests.test_new")])
+        tree = cst.parse_module(textwrap.dedent(source))
+        return analyze_moved_code(MetadataWrapper(tree), module, False, [name], relocation)
+
+    unit = moved("tests.test_a", "from unittest import TestCase\nclass A(TestCase): pass\n", "A")
+    django = moved(
+        "tests.test_b", "from django.test import TestCase\nclass B(TestCase): pass\n", "B"
+    )
+    command = InsertDefinitionsCommand(
+        context_for("tests.test_new", False),
+        moved=[unit, django],
+        module_name="tests.test_new",
+        is_package=False,
+    )
+    outcome = run_codemod(command, "")
+    assert outcome.skipped is not None
+    assert (
+        "needs the name TestCase for `from unittest import TestCase` and for "
+        "`from django.test import TestCase`" in outcome.skipped
+    )
+    assert outcome.code == ""
+    # The same two classes with the same `TestCase` go together.
+    same = moved("tests.test_c", "from unittest import TestCase\nclass C(TestCase): pass\n", "C")
+    command = InsertDefinitionsCommand(
+        context_for("tests.test_new", False),
+        moved=[unit, same],
+        module_name="tests.test_new",
+        is_package=False,
+    )
+    assert run_codemod(command, "").skipped is None

@@ -557,3 +557,94 @@ def test_inventory_follows_generic_bases(tmp_path: Path) -> None:
         ("ChoicesTests", "test_own"),
         ("LabelChoicesTests", "test_choices"),
     ]
+
+
+def test_no_test_folder_is_named_like_a_package_it_would_hide(tmp_path: Path) -> None:
+    """`tests/` with a manage.py (or without __init__.py) is on sys.path when tests run: a
+    new `tests/shop/` would be imported as `shop` itself (django-import-export's layout)."""
+    write(
+        tmp_path,
+        {
+            "shop/__init__.py": PRODUCT_MODEL["shop/__init__.py"],
+            "shop/models.py": PRODUCT_MODEL["shop/models.py"],
+            "tests/manage.py": "",
+            "tests/test_products.py": PRODUCT_TESTS,
+        },
+    )
+    stage = MoveTestsStage()
+    plan = stage.propose(tmp_path)
+    assert 'to = "tests.test_shop.test_models"' in plan
+    assert 'to = "tests.shop.' not in plan
+    hand_written = (
+        'layout = "top"\n\n[[test]]\nsymbol = "tests.test_products.ProductTests"\n'
+        'to = "tests.shop.test_models"\n'
+    )
+    result = stage.transform(tmp_path, hand_written)
+    assert result.changes == ()
+    assert [(s.operation, s.reason) for s in result.skipped] == [
+        (
+            "test tests.test_products.ProductTests -> tests.shop.test_models",
+            "tests.shop.test_models would create the package tests/shop/, which hides the "
+            "project's own shop when tests/ is on sys.path at test time (a manage.py there, "
+            "or no __init__.py): name it tests.test_shop...",
+        )
+    ]
+
+
+def test_tests_of_a_module_with_setup_and_autouse_hooks_stay_with_them(tmp_path: Path) -> None:
+    hooked = """\
+        import pytest
+
+        from shop.models import Product
+
+
+        def setup_module():
+            Product.default = 1
+
+
+        @pytest.fixture(autouse=True)
+        def clean():
+            yield
+
+
+        def test_price():
+            assert Product(3).price == 3
+        """
+    write(tmp_path, {**PRODUCT_MODEL, "tests/test_products.py": hooked})
+    stage = MoveTestsStage()
+    plan = stage.propose(tmp_path)
+    assert "\n[[test]]" not in plan
+    assert (
+        "tests.test_products's tests stay: it defines setup_module, clean, which a test "
+        "moved out of it would run without"
+    ) in plan
+    hand_written = (
+        'layout = "top"\n\n[[test]]\nsymbol = "tests.test_products.test_price"\n'
+        'to = "tests.shop.test_models"\n'
+    )
+    result = stage.transform(tmp_path, hand_written)
+    assert result.changes == ()
+    assert [(s.operation, s.reason) for s in result.skipped] == [
+        (
+            "test tests.test_products.test_price -> tests.shop.test_models",
+            "tests.test_products defines setup_module, clean, which the test would run "
+            "without once moved",
+        )
+    ]
+
+
+def test_a_plan_naming_a_test_that_is_nowhere_is_refused_with_its_reason(tmp_path: Path) -> None:
+    write(tmp_path, {**PRODUCT_MODEL, "tests/test_products.py": PRODUCT_TESTS})
+    plan = (
+        'layout = "top"\n\n[[test]]\nsymbol = "tests.test_products.NoSuchTests"\n'
+        'to = "tests.shop.test_models"\n'
+    )
+    result = MoveTestsStage().transform(tmp_path, plan)
+    assert result.changes == ()
+    assert [(s.operation, s.reason) for s in result.skipped] == [
+        (
+            "test tests.test_products.NoSuchTests -> tests.shop.test_models",
+            "NoSuchTests is defined neither in tests.test_products nor in "
+            "tests.shop.test_models: nothing to move (a mistake in the plan?)",
+        )
+    ]
