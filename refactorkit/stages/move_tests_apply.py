@@ -22,7 +22,12 @@ from refactorkit.engine.changes import FileChange, Skipped, StageResult
 from refactorkit.project import PRUNED_DIRS
 from refactorkit.stages.move_code import MoveCodeStage
 from refactorkit.stages.move_tests_data import rewrite_file_paths
-from refactorkit.stages.move_tests_index import ProjectFacts, defined_twice, module_hooks
+from refactorkit.stages.move_tests_index import (
+    ProjectFacts,
+    base_name,
+    defined_twice,
+    module_hooks,
+)
 from refactorkit.stages.move_tests_inventory import Inventory, inventory
 from refactorkit.stages.move_tests_plan import PlannedTestMove, TestsPlan
 
@@ -78,6 +83,7 @@ def _attempt(
         pending = _admit(run, facts)
         flat = _flat_modules(run, facts, pending)
         _rewrite_data_paths(run, facts, pending)
+        _keep_families_together(run, facts, pending)
         renamed = _convert_flat(run, flat)
         _move_symbols(run, pending, renamed)
         removed = _remove_empty(scratch, {renamed.get(m.module, m.module) for m in pending})
@@ -185,6 +191,45 @@ def _admit(run: _Run, facts: ProjectFacts) -> list[PlannedTestMove]:
                 "nothing to move (a mistake in the plan?)"
             )
     return pending
+
+
+def _keep_families_together(run: _Run, facts: ProjectFacts, pending: list[PlannedTestMove]) -> None:
+    """Test classes of one module that subclass one another move together or stay
+    together: apart, the class left behind imports the other, and a runner collects the
+    imported class's tests in both modules (django-environ: `TestFileEnv(TestEnv)` reads
+    `__file__` and stays, so `TestEnv` and its other subclass `TestSubClass` stay too)."""
+    moving = {m.symbol for m in pending}
+
+    def stays(symbol: str) -> bool:
+        return symbol not in moving or symbol in run.skipped
+
+    changed = True
+    while changed:
+        changed = False
+        for move in pending:
+            if move.kind != "test" or move.symbol in run.skipped:
+                continue
+            for other, why in _relatives(facts, move.module, move.name):
+                symbol = f"{move.module}.{other}"
+                if stays(symbol):
+                    reason = run.skipped.get(symbol, "it is not in the plan")
+                    run.skipped[move.symbol] = f"{why} {other} stays ({reason})"
+                    changed = True
+                    break
+
+
+def _relatives(facts: ProjectFacts, module: str, name: str) -> list[tuple[str, str]]:
+    """The classes of `module` that `name` subclasses or that subclass it."""
+    tree = facts.tree(module)
+    classes = [n for n in tree.body if isinstance(n, ast.ClassDef)] if tree is not None else []
+    found: list[tuple[str, str]] = []
+    for node in classes:
+        bases = {base_name(b) for b in node.bases}
+        if node.name == name:
+            found.extend((c.name, "its base") for c in classes if c.name in bases)
+        elif name in bases:
+            found.append((node.name, "its subclass"))
+    return found
 
 
 def _top_names(facts: ProjectFacts, module: str) -> set[str]:

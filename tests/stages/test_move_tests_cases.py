@@ -648,3 +648,56 @@ def test_a_plan_naming_a_test_that_is_nowhere_is_refused_with_its_reason(tmp_pat
             "tests.shop.test_models: nothing to move (a mistake in the plan?)",
         )
     ]
+
+
+def test_test_classes_that_subclass_one_another_stay_together(tmp_path: Path) -> None:
+    """`FileTests` reads `__file__` and stays: its base and the base's other subclass stay
+    with it (apart, `BaseTests` would be imported back and its tests collected twice)."""
+    family = """\
+        from unittest import TestCase
+
+        from shop.models import Product
+
+
+        class BaseTests(TestCase):
+            def test_price(self):
+                self.assertEqual(Product(3).price, 3)
+
+
+        class FileTests(BaseTests):
+            def test_source(self):
+                with open(__file__) as handle:
+                    self.assertIn("Product", handle.read())
+
+
+        class MoreTests(BaseTests):
+            def test_zero(self):
+                self.assertEqual(Product(0).price, 0)
+
+
+        class AloneTests(TestCase):
+            def test_alone(self):
+                self.assertEqual(Product(1).price, 1)
+        """
+    write(tmp_path, {**PRODUCT_MODEL, "tests/test_products.py": family})
+    plan = 'layout = "top"\n' + "".join(
+        f'\n[[test]]\nsymbol = "tests.test_products.{name}"\nto = "tests.shop.test_models"\n'
+        for name in ("BaseTests", "FileTests", "MoreTests", "AloneTests")
+    )
+    before = inventory(tmp_path)
+    result = MoveTestsStage().transform(tmp_path, plan)
+    file_reason = (
+        "it uses __file__ in a way refactorkit cannot rewrite "
+        "(only os.path.dirname(__file__) and Path(__file__).parent are)"
+    )
+    assert {s.operation.split()[1]: s.reason for s in result.skipped} == {
+        "tests.test_products.BaseTests": f"its subclass FileTests stays ({file_reason})",
+        "tests.test_products.FileTests": file_reason,
+        "tests.test_products.MoreTests": (
+            f"its base BaseTests stays (its subclass FileTests stays ({file_reason}))"
+        ),
+    }
+    apply(tmp_path, result)
+    moved = tree_of(tmp_path)["tests/shop/test_models.py"]
+    assert "class AloneTests" in moved and "BaseTests" not in moved
+    assert inventory(tmp_path).same_tests(before)
