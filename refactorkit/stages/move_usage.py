@@ -112,7 +112,9 @@ def patch_sites(index: ProjectIndex, module: str, name: str) -> str:
     """Files that patch `module.name` by its dotted path or with `patch.object`."""
     path = f"{module}.{name}"
     quoted = [f'"{path}"'.encode(), f"'{path}'".encode()]
-    found = index.containing(quoted)
+    # A file that never says "patch" (mock.patch, monkeypatch...) only mentions the path, in
+    # an expected message, say (django-environ: "<class 'environ.environ.Path'>").
+    found = index.containing(quoted, among=index.containing([b"patch"]))
     literal = [f'"{name}"'.encode(), f"'{name}'".encode()]
     for other in index.containing([b"patch.object"], among=index.importers_of([module])):
         if index.containing(literal, among=[other]):

@@ -173,7 +173,11 @@ def test_symbol_move_brings_its_helpers_and_imports_it_back(tree):
     result = MoveCodeStage().transform(
         root, plan("symbol billing.utils.format_price catalog.pricing")
     )
-    assert result.skipped == ()
+    # (The move is refused for the import cycle it would make, not for a patch.)
+    assert [s.reason for s in result.skipped] == [
+        "it would create the import cycle billing.utils -> catalog.pricing -> billing.utils "
+        "(allow_lazy_import = true may break it)."
+    ]
     assert result.done == (
         "moved billing.utils.format_price to catalog.pricing.format_price "
         "(with its helpers _VAT, _round; imported back into billing.utils)",
@@ -410,6 +414,31 @@ def test_a_patch_the_move_would_escape_is_refused(tree):
         "the tests patch billing.utils._VAT (catalog/tests.py), which format_price looks up in "
         "billing.utils; moved to catalog.pricing it would look them up there, out of reach of "
         "those patches."
+    ]
+
+
+def test_a_dotted_path_in_a_message_is_no_patch(tree):
+    # The path only appears in an expected error message: nothing patches it.
+    root = tree(
+        {
+            **SHOP,
+            "catalog/tests.py": """\
+                from billing import utils
+
+
+                def test_total():
+                    assert utils.format_price(1)
+                    assert repr(utils) != "<value 'billing.utils._VAT'>"
+                """,
+        }
+    )
+    result = MoveCodeStage().transform(
+        root, plan("symbol billing.utils.format_price catalog.pricing")
+    )
+    # (The move is refused for the import cycle it would make, not for a patch.)
+    assert [s.reason for s in result.skipped] == [
+        "it would create the import cycle billing.utils -> catalog.pricing -> billing.utils "
+        "(allow_lazy_import = true may break it)."
     ]
 
 
