@@ -209,3 +209,38 @@ def test_a_config_without_a_name_of_its_own_names_no_app_it_does_not_own(tree):
     assert not any(
         u.kind is UnitKind.EXTERNAL and u.name.startswith("shop") for u in registry.units
     )
+
+
+def test_apps_given_to_settings_configure_count_where_no_settings_module_exists(tree):
+    # A reusable app's test setup (Django REST framework's conftest.py).
+    root = tree(
+        {
+            "rest/__init__.py": "",
+            "rest/models.py": "",
+            "tests/__init__.py": "",
+            "tests/conftest.py": """\
+                from django.conf import settings
+
+                BASE = ["django.contrib.auth", "rest"]
+
+
+                def pytest_configure(config):
+                    settings.configure(
+                        INSTALLED_APPS=BASE + ["tests", "tests.auth_tests"],
+                        AUTH_USER_MODEL="tests.Member",
+                    )
+            """,
+            "tests/models.py": "",
+            "tests/auth_tests/__init__.py": "",
+            "tests/auth_tests/models.py": "",
+            "tests/auth_tests/test_login.py": "",
+        }
+    )
+    registry = registry_of(root)
+    found = units(registry)
+    assert {
+        ("rest", "rest", "app"),
+        ("tests", "tests", "app"),
+        ("tests.auth_tests", "auth_tests", "app"),
+    } <= found
+    assert registry.auth_user_model == "tests.Member"

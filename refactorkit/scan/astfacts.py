@@ -15,7 +15,7 @@ from typing import cast
 
 from refactorkit.scan.astnodes import dotted, last_name, literal_str, resolve_relative
 from refactorkit.scan.facts import AppConfigFact, Reference, RefKind, SettingsFact
-from refactorkit.scan.settingsfacts import settings_facts
+from refactorkit.scan.settingsfacts import configured_settings, settings_facts
 
 RELATION_FIELDS = frozenset(
     {
@@ -130,6 +130,8 @@ def extract(
     if is_settings:
         seen = {(r.line, r.target) for r in visitor.refs}
         settings = settings_facts(tree, visitor.add, seen)
+    elif "INSTALLED_APPS" in text and "configure" in text:
+        settings = configured_settings(tree, visitor.add)
     return AstFacts(tuple(visitor.refs), tuple(visitor.app_configs), settings)
 
 

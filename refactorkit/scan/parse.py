@@ -87,10 +87,12 @@ def _skeleton_tree(
     job: ParseJob, text: str, hot: list[int], starts: list[int]
 ) -> ast.Module | None:
     """The syntax tree of the file's skeleton; None when the whole file must be parsed:
-    settings and `apps` modules (their facts need every statement), or a skeleton that
-    cannot be cut or does not parse."""
+    settings and `apps` modules and `settings.configure` callers (their facts need every
+    statement), or a skeleton that cannot be cut or does not parse."""
     if not job.may_cut or job.is_settings or job.module.endswith(".apps"):
         return None
+    if b"INSTALLED_APPS" in job.data and b"configure" in job.data:
+        return None  # `settings.configure(INSTALLED_APPS=BASE + [...])`: BASE is anywhere
     cut = skeleton(text, hot, starts)
     if cut is None:
         return None

@@ -395,7 +395,7 @@ def _syntax_diagnostic(relpath: str, line: int, text: str) -> Diagnostic:
 
 def _clipped(text: str) -> str:
     """One line of a parser's message: a generated file's line can be megabytes long."""
-    text = " ".join(text.split())
+    text = text.strip().replace("\r", " ").replace("\n", " ")
     return text if len(text) <= MAX_EVIDENCE_CHARS else text[: MAX_EVIDENCE_CHARS - 3] + "..."
 
 

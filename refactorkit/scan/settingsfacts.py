@@ -52,6 +52,38 @@ def settings_facts(tree: ast.Module, add: AddReference, seen: set[tuple[int, str
     return SettingsFact(installed, auth_user_model)
 
 
+def configured_settings(tree: ast.Module, add: AddReference) -> SettingsFact | None:
+    """The settings a module passes to `settings.configure(INSTALLED_APPS=..., ...)`: how
+    reusable apps set Django up for their tests (a conftest's `pytest_configure`, a
+    `runtests.py`), where no settings module exists. None when it calls no such thing."""
+    lists: dict[str, list[str]] = {}
+    for stmt in module_level(tree.body):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            name = last_name(stmt.targets[0])
+            values = _str_list(stmt.value, lists)
+            if name and values is not None:
+                lists[name] = values
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and last_name(node.func) == "configure"):
+            continue
+        given = {k.arg: k.value for k in node.keywords if k.arg is not None}
+        if "INSTALLED_APPS" not in given:
+            continue
+        installed = tuple(dict.fromkeys(_str_list(given["INSTALLED_APPS"], lists) or []))
+        for element in ast.walk(given["INSTALLED_APPS"]):
+            value = literal_str(element) if isinstance(element, ast.Constant) else None
+            if value in installed:
+                add(element, RefKind.SETTING, value)
+        user = given.get("AUTH_USER_MODEL")
+        auth_user_model = None
+        if user is not None:
+            auth_user_model = literal_str(user)
+            if auth_user_model:
+                add(user, RefKind.MODEL_REF, auth_user_model, is_label=True)
+        return SettingsFact(installed, auth_user_model)
+    return None
+
+
 def _list_method_call(call: ast.Call, lists: dict[str, list[str]]) -> None:
     func = call.func
     if not isinstance(func, ast.Attribute) or not isinstance(func.value, ast.Name):
