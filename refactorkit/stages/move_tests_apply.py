@@ -20,11 +20,12 @@ from pathlib import Path
 
 from refactorkit.engine.changes import FileChange, Skipped, StageResult
 from refactorkit.project import PRUNED_DIRS
+from refactorkit.scan.astnodes import resolve_relative
 from refactorkit.stages.move_code import MoveCodeStage
-from refactorkit.stages.move_tests_data import rewrite_file_paths
+from refactorkit.stages.move_tests_data import levels_deeper, rewrite_file_paths
 from refactorkit.stages.move_tests_index import (
     ProjectFacts,
-    base_name,
+    class_relatives,
     defined_twice,
     module_hooks,
 )
@@ -209,27 +210,13 @@ def _keep_families_together(run: _Run, facts: ProjectFacts, pending: list[Planne
         for move in pending:
             if move.kind != "test" or move.symbol in run.skipped:
                 continue
-            for other, why in _relatives(facts, move.module, move.name):
+            for other, why in class_relatives(facts.tree(move.module), move.name):
                 symbol = f"{move.module}.{other}"
                 if stays(symbol):
                     reason = run.skipped.get(symbol, "it is not in the plan")
                     run.skipped[move.symbol] = f"{why} {other} stays ({reason})"
                     changed = True
                     break
-
-
-def _relatives(facts: ProjectFacts, module: str, name: str) -> list[tuple[str, str]]:
-    """The classes of `module` that `name` subclasses or that subclass it."""
-    tree = facts.tree(module)
-    classes = [n for n in tree.body if isinstance(n, ast.ClassDef)] if tree is not None else []
-    found: list[tuple[str, str]] = []
-    for node in classes:
-        bases = {base_name(b) for b in node.bases}
-        if node.name == name:
-            found.extend((c.name, "its base") for c in classes if c.name in bases)
-        elif name in bases:
-            found.append((node.name, "its subclass"))
-    return found
 
 
 def _top_names(facts: ProjectFacts, module: str) -> set[str]:
@@ -276,7 +263,7 @@ def _rewrite_data_paths(run: _Run, facts: ProjectFacts, pending: list[PlannedTes
         path = facts.files[module].path
         result = rewrite_file_paths(
             path.read_text(encoding="utf-8"),
-            {m.name: _levels(module, m.to) for m in wanted},
+            {m.name: levels_deeper(module, m.to) for m in wanted},
         )
         for name, reason in result.refused.items():
             run.skipped[f"{module}.{name}"] = reason
@@ -310,14 +297,6 @@ def _top_level_file_use(facts: ProjectFacts, module: str) -> bool:
         if any(isinstance(n, ast.Name) and n.id == "__file__" for n in ast.walk(node)):
             return True
     return False
-
-
-def _levels(module: str, to: str) -> int | None:
-    """How many folders deeper the new module sits; None when it is not below the old one."""
-    old, new = module.split(".")[:-1], to.split(".")[:-1]
-    if new[: len(old)] != old:
-        return None
-    return len(new) - len(old)
 
 
 def _convert_flat(run: _Run, flat: dict[str, str]) -> dict[str, str]:
@@ -399,10 +378,26 @@ def _only_imports(tree: ast.Module) -> bool:
 
 
 def _imports(facts: ProjectFacts, importer: str, module: str) -> bool:
-    return any(
-        target == module or target.startswith(module + ".")
-        for target in facts.bindings(importer).values()
-    )
+    """Whether any import statement of `importer` (nested ones and `from module import *`
+    too: django-simple-history's `tests/__init__.py` star-imports its test modules) names
+    `module` or something in it."""
+    tree = facts.tree(importer)
+    if tree is None:
+        return False
+    is_package = facts.files[importer].is_package
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            named = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = resolve_relative(importer, is_package, node.level, node.module)
+            if base is None:
+                continue
+            named = [base, *(f"{base}.{a.name}" for a in node.names if a.name != "*")]
+        else:
+            continue
+        if any(name == module or name.startswith(module + ".") for name in named):
+            return True
+    return False
 
 
 def _difference(project: Path, scratch: Path) -> tuple[FileChange, ...]:

@@ -92,3 +92,11 @@ class _Deeper(cst.CSTTransformer):
         for _ in range(self.levels):
             wrapped = cst.Attribute(value=wrapped, attr=cst.Name("parent"))
         return wrapped
+
+
+def levels_deeper(module: str, to: str) -> int | None:
+    """How many folders deeper the new module sits; None when it is not below the old one."""
+    old, new = module.split(".")[:-1], to.split(".")[:-1]
+    if new[: len(old)] != old:
+        return None
+    return len(new) - len(old)

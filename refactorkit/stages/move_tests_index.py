@@ -323,3 +323,17 @@ def _autouse(decorator: ast.expr) -> bool:
         k.arg == "autouse" and isinstance(k.value, ast.Constant) and k.value.value is True
         for k in decorator.keywords
     )
+
+
+def class_relatives(tree: ast.Module | None, name: str) -> list[tuple[str, str]]:
+    """The top-level classes of a module that class `name` subclasses ("its base") or that
+    subclass it ("its subclass")."""
+    classes = [n for n in tree.body if isinstance(n, ast.ClassDef)] if tree is not None else []
+    found: list[tuple[str, str]] = []
+    for node in classes:
+        bases = {base_name(b) for b in node.bases}
+        if node.name == name:
+            found.extend((c.name, "its base") for c in classes if c.name in bases)
+        elif name in bases:
+            found.append((node.name, "its subclass"))
+    return found

@@ -10,11 +10,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from refactorkit.stages.move_tests_clashes import separate_clashes
+from refactorkit.stages.move_tests_data import levels_deeper, rewrite_file_paths
 from refactorkit.stages.move_tests_evidence import Evidence
 from refactorkit.stages.move_tests_index import (
     ProjectFacts,
     Unit,
     base_name,
+    class_relatives,
     defined_twice,
     module_hooks,
 )
@@ -54,16 +56,17 @@ def propose_moves(facts: ProjectFacts, layout: str) -> tuple[TestsPlan, tuple[st
             f"{module}.{name} stays: {module} defines it more than once (only the last runs)"
             for name in sorted(twice)
         )
-        moves.extend(
-            m for m in _module_moves(facts, evidence, module, layout) if m.name not in twice
-        )
+        found, stays = _module_moves(facts, evidence, module, layout)
+        notes.extend(stays)
+        moves.extend(m for m in found if m.name not in twice)
     moves, clashes = separate_clashes(facts, moves)
     return TestsPlan(layout, tuple(moves)), (*notes, *clashes)
 
 
 def _module_moves(
     facts: ProjectFacts, evidence: Evidence, module: str, layout: str
-) -> list[PlannedTestMove]:
+) -> tuple[list[PlannedTestMove], list[str]]:
+    """The moves out of `module`, and notes on the tests that stay for a reason."""
     units = facts.units(module)
     nodes = _nodes(facts, module)
     homes: dict[str, Home] = {}
@@ -82,6 +85,10 @@ def _module_moves(
                 homes[unit.name] = Home(
                     usual, "no project code found in it; goes with its module's tests"
                 )
+    notes = _refused_file_users(facts, module, units, homes)
+    if notes and _converts(facts, module, homes):
+        # A flat module that must become a package cannot keep a test: it all stays.
+        return [], [f"{module} stays as it is: {note}" for note in notes]
     stays = {
         u.name for u in units if u.is_test and homes.get(u.name, Home(module, "")).to == module
     }
@@ -93,7 +100,36 @@ def _module_moves(
         if u.is_test and u.name not in stays and u.name in homes
     ]
     moves.extend(_helper_moves(module, units, homes, stays))
-    return moves
+    return moves, notes
+
+
+def _refused_file_users(
+    facts: ProjectFacts, module: str, units: tuple[Unit, ...], homes: dict[str, Home]
+) -> list[str]:
+    """Drop from `homes` the tests whose `__file__` paths `transform` could not keep right
+    where they go, and the test classes related to one that stays (see
+    `move_tests_apply._keep_families_together`); notes saying why."""
+    wanted = {u.name: homes[u.name].to for u in units if u.uses_file and u.name in homes}
+    if not wanted:
+        return []
+    code = facts.files[module].path.read_text(encoding="utf-8")
+    levels = {name: levels_deeper(module, to) for name, to in wanted.items()}
+    refused = rewrite_file_paths(code, levels).refused
+    notes = []
+    for name, reason in refused.items():
+        homes.pop(name, None)
+        notes.append(f"{module}.{name} stays: {reason}")
+    tree = facts.tree(module)
+    staying = list(refused)
+    while staying:
+        name = staying.pop()
+        for other, why in class_relatives(tree, name):
+            if other in homes:
+                homes.pop(other)
+                reverse = "its subclass" if why == "its base" else "its base"
+                notes.append(f"{module}.{other} stays: {reverse} {name} stays")
+                staying.append(other)
+    return notes
 
 
 def _nodes(facts: ProjectFacts, module: str) -> dict[str, ast.stmt]:
@@ -176,7 +212,7 @@ def mirror(facts: ProjectFacts, module: str, layout: str) -> str:
     """The test module mirroring `module`."""
     app = facts.app_of(module) or module.split(".")[0]
     sub = module[len(app) + 1 :].split(".") if module != app else [app.rpartition(".")[2]]
-    name = ".".join([*sub[:-1], f"test_{sub[-1]}"])
+    name = ".".join([*_test_folders(sub[:-1]), f"test_{sub[-1]}"])
     if layout == "app":
         return f"{app}.tests.{name}"
     first, _, rest = app.partition(".")
@@ -186,6 +222,22 @@ def mirror(facts: ProjectFacts, module: str, layout: str) -> str:
         first = f"test_{first}"
     folder = f"{first}.{rest}" if rest else first
     return f"{TOP_TESTS}.{folder}.{name}"
+
+
+# Folders Django finds modules in by their path: a test mirrored into one would be taken for
+# a migration, a management command or a template tag library (move-code refuses the move).
+_RENAMED_FOLDERS = {"migrations": "migration", "templatetags": "template_tags"}
+
+
+def _test_folders(folders: list[str]) -> list[str]:
+    """The folders of a mirrored test module: `management/commands/` -> `management/`,
+    `templatetags/` -> `template_tags/`, `migrations/` -> `migration/`."""
+    out: list[str] = []
+    for folder in folders:
+        if folder == "commands" and out[-1:] == ["management"]:
+            continue
+        out.append(_RENAMED_FOLDERS.get(folder, folder))
+    return out
 
 
 def _follow_bases(

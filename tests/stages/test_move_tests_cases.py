@@ -347,14 +347,14 @@ def test_test_that_cannot_move_is_skipped(tmp_path: Path) -> None:
         "shop/urls.py": SHOP_APP["shop/urls.py"],
         "shop/views.py": SHOP_APP["shop/views.py"],
     }
+    write(tmp_path, files)
+    # The plan knows: it leaves the test where it is, and says why in its header.
+    assert (
+        "# shop.test_legacy.SelfReadingTests stays: it uses __file__ in a way refactorkit "
+        "cannot rewrite (only os.path.dirname(__file__) and Path(__file__).parent are)"
+    ) in MoveTestsStage().propose(tmp_path)
     result = check_moved(tmp_path, files, expected)
-    assert [(s.operation, s.reason) for s in result.skipped] == [
-        (
-            "test shop.test_legacy.SelfReadingTests -> shop.tests.test_models",
-            "it uses __file__ in a way refactorkit cannot rewrite "
-            "(only os.path.dirname(__file__) and Path(__file__).parent are)",
-        )
-    ]
+    assert result.skipped == ()
 
 
 def test_plan_says_where_and_why(tmp_path: Path) -> None:
@@ -650,36 +650,38 @@ def test_a_plan_naming_a_test_that_is_nowhere_is_refused_with_its_reason(tmp_pat
     ]
 
 
+FAMILY = """\
+    from unittest import TestCase
+
+    from shop.models import Product
+
+
+    class BaseTests(TestCase):
+        def test_price(self):
+            self.assertEqual(Product(3).price, 3)
+
+
+    class FileTests(BaseTests):
+        def test_source(self):
+            with open(__file__) as handle:
+                self.assertIn("Product", handle.read())
+
+
+    class MoreTests(BaseTests):
+        def test_zero(self):
+            self.assertEqual(Product(0).price, 0)
+
+
+    class AloneTests(TestCase):
+        def test_alone(self):
+            self.assertEqual(Product(1).price, 1)
+    """
+
+
 def test_test_classes_that_subclass_one_another_stay_together(tmp_path: Path) -> None:
     """`FileTests` reads `__file__` and stays: its base and the base's other subclass stay
     with it (apart, `BaseTests` would be imported back and its tests collected twice)."""
-    family = """\
-        from unittest import TestCase
-
-        from shop.models import Product
-
-
-        class BaseTests(TestCase):
-            def test_price(self):
-                self.assertEqual(Product(3).price, 3)
-
-
-        class FileTests(BaseTests):
-            def test_source(self):
-                with open(__file__) as handle:
-                    self.assertIn("Product", handle.read())
-
-
-        class MoreTests(BaseTests):
-            def test_zero(self):
-                self.assertEqual(Product(0).price, 0)
-
-
-        class AloneTests(TestCase):
-            def test_alone(self):
-                self.assertEqual(Product(1).price, 1)
-        """
-    write(tmp_path, {**PRODUCT_MODEL, "tests/test_products.py": family})
+    write(tmp_path, {**PRODUCT_MODEL, "tests/test_products.py": FAMILY})
     plan = 'layout = "top"\n' + "".join(
         f'\n[[test]]\nsymbol = "tests.test_products.{name}"\nto = "tests.shop.test_models"\n'
         for name in ("BaseTests", "FileTests", "MoreTests", "AloneTests")
@@ -701,3 +703,80 @@ def test_test_classes_that_subclass_one_another_stay_together(tmp_path: Path) ->
     moved = tree_of(tmp_path)["tests/shop/test_models.py"]
     assert "class AloneTests" in moved and "BaseTests" not in moved
     assert inventory(tmp_path).same_tests(before)
+
+
+def test_tests_of_commands_and_tag_libraries_go_where_django_looks_for_none(tmp_path: Path) -> None:
+    """Mirrored under `tests/management/commands/` or `tests/templatetags/`, a test module of
+    a test app would be taken for a command or a tag library (move-code refuses those)."""
+    write(
+        tmp_path,
+        {
+            **SHOP_APP,
+            "shop/management/__init__.py": "",
+            "shop/management/commands/__init__.py": "",
+            "shop/management/commands/export.py": "def run():\n    return 1\n",
+            "shop/templatetags/__init__.py": "",
+            "shop/templatetags/shop_tags.py": "def money(value):\n    return value\n",
+            "shop/tests.py": """\
+                from django.test import TestCase
+
+                from shop.management.commands import export
+                from shop.templatetags import shop_tags
+
+
+                class ExportTests(TestCase):
+                    def test_run(self):
+                        self.assertEqual(export.run(), 1)
+
+
+                class MoneyTests(TestCase):
+                    def test_money(self):
+                        self.assertEqual(shop_tags.money(2), 2)
+                """,
+        },
+    )
+    stage = MoveTestsStage()
+    plan = stage.propose(tmp_path)
+    assert 'to = "shop.tests.management.test_export"' in plan
+    assert 'to = "shop.tests.template_tags.test_shop_tags"' in plan
+    before = inventory(tmp_path)
+    result = stage.transform(tmp_path, plan)
+    assert result.skipped == ()
+    apply(tmp_path, result)
+    moved = tree_of(tmp_path)
+    assert "class ExportTests" in moved["shop/tests/management/test_export.py"]
+    assert "class MoneyTests" in moved["shop/tests/template_tags/test_shop_tags.py"]
+    assert inventory(tmp_path).same_tests(before)
+
+
+def test_the_plan_leaves_a_test_that_reads_its_file_with_its_family(tmp_path: Path) -> None:
+    write(tmp_path, {**PRODUCT_MODEL, "tests/test_products.py": FAMILY})
+    stage = MoveTestsStage()
+    plan = stage.propose(tmp_path)
+    assert 'symbol = "tests.test_products.AloneTests"' in plan
+    assert 'symbol = "tests.test_products.BaseTests"' not in plan
+    assert 'symbol = "tests.test_products.FileTests"' not in plan
+    assert "# tests.test_products.FileTests stays: it uses __file__" in plan
+    assert "# tests.test_products.BaseTests stays: its subclass FileTests stays" in plan
+    assert "# tests.test_products.MoreTests stays: its base BaseTests stays" in plan
+    assert stage.transform(tmp_path, plan).skipped == ()  # the plan passes the first time
+
+
+def test_a_module_left_empty_stays_while_a_star_import_names_it(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            **PRODUCT_MODEL,
+            "tests/__init__.py": "from .test_products import *  # noqa: F403\n",
+            "tests/test_products.py": PRODUCT_TESTS,
+        },
+    )
+    plan = (
+        'layout = "top"\n\n[[test]]\nsymbol = "tests.test_products.ProductTests"\n'
+        'to = "tests.shop.test_models"\n'
+    )
+    result = MoveTestsStage().transform(tmp_path, plan)
+    assert result.skipped == ()
+    changed = {c.path: c.after for c in result.changes}
+    assert changed["tests/test_products.py"] is not None  # emptied, not removed
+    assert "class ProductTests" in (changed["tests/shop/test_models.py"] or b"").decode()
