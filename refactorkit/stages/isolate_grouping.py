@@ -17,7 +17,8 @@ bodies, bases, decorators, annotations and defaults):
    is related to: otherwise it keeps a file of its own, as Django projects do).
 
 A group never ends up both at least `min_lines` long and holding `min_definitions`
-definitions unless it is a single cycle, so a second run proposes nothing.
+definitions unless it is a single cycle or the readers of a patched name (tied together so
+that one retargeted patch reaches them all), so a second run proposes nothing else.
 """
 
 from __future__ import annotations
