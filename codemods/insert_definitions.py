@@ -335,12 +335,23 @@ def _conflicting_requirements(moved: Sequence[MovedCode], module: str) -> list[s
             if requirement.module == module:
                 continue
             first = wanted.setdefault(requirement.bound, requirement)
-            if (first.module, first.name) != (requirement.module, requirement.name):
+            if not _same_object(first, requirement):
                 problems.append(
                     f"the code moved into {module} needs the name {requirement.bound} for "
                     f"`{first.spelled()}` and for `{requirement.spelled()}`"
                 )
     return list(dict.fromkeys(problems))
+
+
+def _same_object(a: Requirement, b: Requirement) -> bool:
+    """Whether two imports of one name import one object, as far as the names tell: the
+    same module and name, or the same name from a package and from a module under it
+    (`django.test` re-exports `django.test.testcases.TestCase`)."""
+    if (a.module, a.name) == (b.module, b.name):
+        return True
+    if a.name is None or a.name != b.name:
+        return False
+    return a.module.startswith(b.module + ".") or b.module.startswith(a.module + ".")
 
 
 class _Reanchor(cst.CSTTransformer):

@@ -363,37 +363,41 @@ def test_runs_alone_with_libcst_tool(libcst_tool, copy_case):
     assert (root / "catalog" / "money.py").read_text() == expected.read_text()
 
 
-def test_code_from_two_modules_needing_one_name_for_two_things_is_refused():
-    # Two test classes that each import their own `TestCase` cannot share a module: the
-    # second import would make the first class a django.test.TestCase.
-    def moved(module: str, source: str, name: str) -> MovedCode:
-        relocation = Relocation([SymbolMove(module, name, "tests.test_new")])
-        tree = cst.parse_module(textwrap.dedent(source))
-        return analyze_moved_code(MetadataWrapper(tree), module, False, [name], relocation)
+def _moved(module: str, source: str, name: str) -> MovedCode:
+    relocation = Relocation([SymbolMove(module, name, "tests.test_new")])
+    tree = cst.parse_module(textwrap.dedent(source))
+    return analyze_moved_code(MetadataWrapper(tree), module, False, [name], relocation)
 
-    unit = moved("tests.test_a", "from unittest import TestCase\nclass A(TestCase): pass\n", "A")
-    django = moved(
-        "tests.test_b", "from django.test import TestCase\nclass B(TestCase): pass\n", "B"
-    )
+
+def _insert_into_new_module(*moved: MovedCode):
     command = InsertDefinitionsCommand(
         context_for("tests.test_new", False),
-        moved=[unit, django],
+        moved=list(moved),
         module_name="tests.test_new",
         is_package=False,
     )
-    outcome = run_codemod(command, "")
+    return run_codemod(command, "")
+
+
+def test_code_from_two_modules_needing_one_name_for_two_things_is_refused():
+    # Two test classes that each import their own `TestCase` cannot share a module: the
+    # second import would make the first class a django.test.TestCase.
+    unit = _moved("tests.test_a", "from unittest import TestCase\nclass A(TestCase): pass\n", "A")
+    django = _moved(
+        "tests.test_b", "from django.test import TestCase\nclass B(TestCase): pass\n", "B"
+    )
+    outcome = _insert_into_new_module(unit, django)
     assert outcome.skipped is not None
     assert (
         "needs the name TestCase for `from unittest import TestCase` and for "
         "`from django.test import TestCase`" in outcome.skipped
     )
     assert outcome.code == ""
-    # The same two classes with the same `TestCase` go together.
-    same = moved("tests.test_c", "from unittest import TestCase\nclass C(TestCase): pass\n", "C")
-    command = InsertDefinitionsCommand(
-        context_for("tests.test_new", False),
-        moved=[unit, same],
-        module_name="tests.test_new",
-        is_package=False,
+    # Classes with the same `TestCase` go together, also when one imports it from the
+    # package that re-exports it (`django.test` and `django.test.testcases`).
+    same = _moved("tests.test_c", "from unittest import TestCase\nclass C(TestCase): pass\n", "C")
+    reexported = _moved(
+        "tests.test_d", "from django.test.testcases import TestCase\nclass D(TestCase): pass\n", "D"
     )
-    assert run_codemod(command, "").skipped is None
+    assert _insert_into_new_module(unit, same).skipped is None
+    assert _insert_into_new_module(django, reexported).skipped is None
