@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Iterator, Mapping, Set
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-
-# grimp's parser recurses once per operand of a chained expression: a generated line of
-# 50,000 `a+a+...` overflows the 2 MiB stack of a Rust thread, which kills the process. Rust
-# reads this variable when it starts a thread (grimp starts its threads on the first scan);
-# 256 MiB is address space, not memory, and covers a 6 MB file of such a line.
-os.environ.setdefault("RUST_MIN_STACK", str(256 * 1024 * 1024))
 
 import grimp  # noqa: F401  (importing grimp configures its scanner's file system)
 from grimp.application.ports.modulefinder import FoundPackage, ModuleFile
@@ -28,6 +23,7 @@ from grimp.exceptions import SourceSyntaxError
 from refactorkit.project import SourceFile, TopPackage
 from refactorkit.scan.facts import Reference, RefKind
 
+_RUST_STACK = "RUST_MIN_STACK"
 _IMPORTED_NAMES = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+(.+))")
 MAX_EVIDENCE_CHARS = 200
 
@@ -66,12 +62,13 @@ def scan_with_grimp(
     while pending:
         module_files = [ModuleFile(module=Module(m), mtime=0.0) for m in sorted(pending)]
         try:
-            scanned = scan_imports(
-                module_files,
-                found_packages=found,
-                include_external_packages=True,
-                exclude_type_checking_imports=False,
-            )
+            with _big_rust_stacks():
+                scanned = scan_imports(
+                    module_files,
+                    found_packages=found,
+                    include_external_packages=True,
+                    exclude_type_checking_imports=False,
+                )
         except SourceSyntaxError as exc:
             # grimp stops at the first broken file: note it, leave it out, scan again.
             module = by_path.get(str(Path(exc.filename)))
@@ -84,6 +81,24 @@ def scan_with_grimp(
             {mf.module.name: imports for mf, imports in scanned.items()}, syntax_errors
         )
     return GrimpScan({}, syntax_errors)
+
+
+@contextmanager
+def _big_rust_stacks() -> Iterator[None]:
+    """Give grimp's threads 256 MiB stacks (address space, not memory). Its parser recurses
+    once per operand of a chained expression: a generated line of 50,000 `a+a+...`
+    overflowed the 2 MiB stack of a Rust thread, which killed the process. Rust reads the
+    variable once, when it starts its first thread (grimp's first scan); it is unset
+    afterwards, so that the project's own commands run later (`verify`) do not inherit it.
+    A value the user set is left alone."""
+    if _RUST_STACK in os.environ:
+        yield
+        return
+    os.environ[_RUST_STACK] = str(256 * 1024 * 1024)
+    try:
+        yield
+    finally:
+        os.environ.pop(_RUST_STACK, None)
 
 
 def _found_package(name: str, directory: Path, members: list[SourceFile]) -> FoundPackage:

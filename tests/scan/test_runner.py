@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sys
 
 import pytest
@@ -325,3 +326,14 @@ def test_a_syntax_error_on_a_huge_generated_line_is_reported_in_one_short_line(t
     assert reason.startswith("skipped: syntax error (x = [1, 1, 1")
     assert reason.endswith("...).")
     assert len(reason) < 250
+
+
+def test_the_stack_size_given_to_grimp_is_not_left_for_other_programs(tree, monkeypatch):
+    # Commands refactorkit runs later (the project's `verify`) must not inherit it.
+    root = tree({"shop/__init__.py": "", "shop/a.py": "import os\n"})
+    monkeypatch.delenv("RUST_MIN_STACK", raising=False)
+    assert imports_of(scan(root), "shop.a") == {(1, "import", "os")}
+    assert "RUST_MIN_STACK" not in os.environ
+    monkeypatch.setenv("RUST_MIN_STACK", "4194304")  # the user's own value stays
+    scan(root)
+    assert os.environ["RUST_MIN_STACK"] == "4194304"
