@@ -23,25 +23,17 @@ def settings_facts(tree: ast.Module, add: AddReference, seen: set[tuple[int, str
     """Read the settings; report its model and dotted-path references through `add`.
 
     `seen` holds (line, target) pairs already reported, so a string is reported once."""
-    lists: dict[str, list[str]] = {}
+    lists = _string_lists(tree)
     auth_user_model: str | None = None
     for stmt in module_level(tree.body):
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-            name = last_name(stmt.targets[0])
-            values = _str_list(stmt.value, lists)
-            if name and values is not None:
-                lists[name] = values
-            if name == "AUTH_USER_MODEL":
-                auth_user_model = literal_str(stmt.value)
-                if auth_user_model:
-                    add(stmt, RefKind.MODEL_REF, auth_user_model, is_label=True)
-        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
-            name = last_name(stmt.target)
-            values = _str_list(stmt.value, lists)
-            if name and values is not None:
-                lists[name] = [*lists.get(name, []), *values]
-        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
-            _list_method_call(stmt.value, lists)
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and last_name(stmt.targets[0]) == "AUTH_USER_MODEL"
+        ):
+            auth_user_model = literal_str(stmt.value)
+            if auth_user_model:
+                add(stmt, RefKind.MODEL_REF, auth_user_model, is_label=True)
     installed = tuple(dict.fromkeys(lists.get("INSTALLED_APPS", [])))
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -56,13 +48,7 @@ def configured_settings(tree: ast.Module, add: AddReference) -> SettingsFact | N
     """The settings a module passes to `settings.configure(INSTALLED_APPS=..., ...)`: how
     reusable apps set Django up for their tests (a conftest's `pytest_configure`, a
     `runtests.py`), where no settings module exists. None when it calls no such thing."""
-    lists: dict[str, list[str]] = {}
-    for stmt in module_level(tree.body):
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-            name = last_name(stmt.targets[0])
-            values = _str_list(stmt.value, lists)
-            if name and values is not None:
-                lists[name] = values
+    lists = _string_lists(tree)
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and last_name(node.func) == "configure"):
             continue
@@ -82,6 +68,26 @@ def configured_settings(tree: ast.Module, add: AddReference) -> SettingsFact | N
                 add(user, RefKind.MODEL_REF, auth_user_model, is_label=True)
         return SettingsFact(installed, auth_user_model)
     return None
+
+
+def _string_lists(tree: ast.Module) -> dict[str, list[str]]:
+    """The module-level lists of strings, by name, as the module builds them: assigned from
+    literals, names and `+`, then `+=`, `.append`, `.insert`, `.extend`."""
+    lists: dict[str, list[str]] = {}
+    for stmt in module_level(tree.body):
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            name = last_name(stmt.targets[0])
+            values = _str_list(stmt.value, lists)
+            if name and values is not None:
+                lists[name] = values
+        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
+            name = last_name(stmt.target)
+            values = _str_list(stmt.value, lists)
+            if name and values is not None:
+                lists[name] = [*lists.get(name, []), *values]
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            _list_method_call(stmt.value, lists)
+    return lists
 
 
 def _list_method_call(call: ast.Call, lists: dict[str, list[str]]) -> None:

@@ -355,12 +355,20 @@ def _remove_empty(root: Path, modules: Iterable[str]) -> list[str]:
     """Remove the test modules the moves left with imports only, unless something imports them."""
     facts = ProjectFacts(root)
     removed = []
+    named: dict[str, frozenset[str]] = {}  # importer -> what its imports name, read once
     for module in sorted(modules):
         file = facts.files.get(module)
         tree = facts.tree(module)
         if file is None or tree is None or file.is_package or not _only_imports(tree):
             continue
-        if any(_imports(facts, other, module) for other in facts.files if other != module):
+        if not named:
+            named = {other: _imported(facts, other) for other in facts.files}
+        if any(
+            name == module or name.startswith(module + ".")
+            for other, names in named.items()
+            if other != module
+            for name in names
+        ):
             continue
         file.path.unlink()
         removed.append(file.relpath)
@@ -377,27 +385,24 @@ def _only_imports(tree: ast.Module) -> bool:
     return True
 
 
-def _imports(facts: ProjectFacts, importer: str, module: str) -> bool:
-    """Whether any import statement of `importer` (nested ones and `from module import *`
-    too: django-simple-history's `tests/__init__.py` star-imports its test modules) names
-    `module` or something in it."""
+def _imported(facts: ProjectFacts, importer: str) -> frozenset[str]:
+    """What the import statements of `importer` name (nested ones, and the module of
+    `from module import *`: django-simple-history's `tests/__init__.py` star-imports its
+    test modules)."""
     tree = facts.tree(importer)
     if tree is None:
-        return False
+        return frozenset()
     is_package = facts.files[importer].is_package
+    named: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            named = [alias.name for alias in node.names]
+            named.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = resolve_relative(importer, is_package, node.level, node.module)
-            if base is None:
-                continue
-            named = [base, *(f"{base}.{a.name}" for a in node.names if a.name != "*")]
-        else:
-            continue
-        if any(name == module or name.startswith(module + ".") for name in named):
-            return True
-    return False
+            if base is not None:
+                named.add(base)
+                named.update(f"{base}.{a.name}" for a in node.names if a.name != "*")
+    return frozenset(named)
 
 
 def _difference(project: Path, scratch: Path) -> tuple[FileChange, ...]:

@@ -238,6 +238,16 @@ class PollTests(TestCase):
                 "from .tests.helpers import make_poll",
             ],
         ),
+        # Into a module of the same package: the same dots still name the same modules.
+        (
+            "shop.tests.tests.test_polls",
+            [
+                "from ..models import Poll",
+                "from .. import models",
+                "from . import helpers",
+                "from .helpers import make_poll",
+            ],
+        ),
         # Into another package: absolute.
         (
             "other.tests",
